@@ -1,0 +1,84 @@
+// swift-tools-version: 6.1
+// SPDX-License-Identifier: Apache-2.0
+//
+// Lull: a biometric relaxation daemon for receptive music therapy.
+// Module layout: pure cores (no I/O, no clock, no logging) at the bottom, thin adapters around
+// them, and one composition root, the `lull` executable. Arrows point inward only.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Lull",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lull", targets: ["lull"]),
+        .library(name: "HRVCore", targets: ["HRVCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: Pure cores
+        .target(name: "HRVCore", swiftSettings: strictSettings),
+        .target(name: "BLEProtocol", swiftSettings: strictSettings),
+        .target(
+            name: "SynthCore",
+            swiftSettings: strictSettings + [
+                // The render entry points carry @_noLocks under REALTIME_CHECKS. Only a whole-module
+                // (release) build can prove it, so the check is on for release builds, which CI runs.
+                .define("REALTIME_CHECKS", .when(configuration: .release))
+            ]
+        ),
+        .target(name: "Guidance", dependencies: ["HRVCore"], swiftSettings: strictSettings),
+        .target(name: "ListenerModel", dependencies: ["HRVCore"], swiftSettings: strictSettings),
+
+        // MARK: System libraries (GRDB's SQLite pattern)
+        .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CBlueZ", pkgConfig: "bluez", providers: [.apt(["libbluetooth-dev"])]),
+
+        // MARK: Adapters
+        .target(
+            name: "BluetoothLinux",
+            dependencies: ["BLEProtocol", "CBlueZ", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "PeripheralEmulator",
+            dependencies: ["BLEProtocol", "BluetoothLinux"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ALSAOutput",
+            dependencies: ["SynthCore", "CALSA", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Composition root
+        .executableTarget(
+            name: "lull",
+            dependencies: [
+                "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
+                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: Tests (Swift Testing)
+        .testTarget(name: "HRVCoreTests", dependencies: ["HRVCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BLEProtocolTests", dependencies: ["BLEProtocol"]),
+        .testTarget(name: "BluetoothLinuxTests", dependencies: ["BluetoothLinux", "PeripheralEmulator", "BLEProtocol"]),
+        .testTarget(name: "SynthCoreTests", dependencies: ["SynthCore"]),
+        .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore"]),
+        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore"]),
+        .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
+        .testTarget(name: "LullCommandTests", dependencies: ["lull"]),
+    ]
+)

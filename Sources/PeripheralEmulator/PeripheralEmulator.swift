@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+// Placeholder so the module builds; replaced as the module is written.
+public enum PeripheralEmulatorModule {}
