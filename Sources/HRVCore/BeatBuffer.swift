@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// The recent beats of one series in contiguous arrays (times and RR values side by side), so a
+/// window's beats can be handed to the spectral estimators without copying. Old beats are
+/// dropped from the front in amortised O(1).
+struct BeatBuffer: Sendable {
+    private(set) var times: [Double] = []
+    private(set) var milliseconds: [Double] = []
+    private(set) var flags: [BeatFlag] = []
+    /// Index of the first live beat in the arrays.
+    private(set) var head = 0
+
+    init() {}
+
+    /// Absolute index of the next beat appended.
+    var endIndex: Int { base + times.count - head }
+    /// Absolute index of the oldest beat kept.
+    var startIndex: Int { base }
+    private var base = 0
+
+    mutating func append(_ beat: RRInterval, flag: BeatFlag) {
+        times.append(beat.beatTimeSeconds)
+        milliseconds.append(beat.milliseconds)
+        flags.append(flag)
+    }
+
+    func time(at index: Int) -> Double { times[index - base + head] }
+    func rr(at index: Int) -> Double { milliseconds[index - base + head] }
+    func flag(at index: Int) -> BeatFlag { flags[index - base + head] }
+
+    /// Drops beats before absolute `index`.
+    mutating func dropBefore(_ index: Int) {
+        guard index > base else { return }
+        let drop = min(index - base, times.count - head)
+        head += drop
+        base += drop
+        if head > 4096 && head * 2 > times.count {
+            times.removeFirst(head)
+            milliseconds.removeFirst(head)
+            flags.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// Calls `body` with the times and RR values of absolute indices `range`.
+    func withSeries<R>(
+        _ range: Range<Int>, _ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> R
+    ) -> R {
+        let lo = range.lowerBound - base + head
+        let hi = range.upperBound - base + head
+        return times.withUnsafeBufferPointer { t in
+            milliseconds.withUnsafeBufferPointer { m in
+                body(UnsafeBufferPointer(rebasing: t[lo..<hi]), UnsafeBufferPointer(rebasing: m[lo..<hi]))
+            }
+        }
+    }
+
+    /// First absolute index at or after `from` whose time is greater than `seconds`.
+    func firstIndex(after seconds: Double, from: Int) -> Int {
+        var i = max(from, base)
+        while i < endIndex && time(at: i) <= seconds { i += 1 }
+        return i
+    }
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Coherence and breathing rate from the last 64 s of RR intervals.
+///
+/// Method (one short spectrum serves both, refreshed every 5 s by the callers):
+/// - The RR series is interpolated onto a 4 Hz grid of 256 samples ending at `endSeconds`
+///   (`QuadraticSpline`, the same interpolation as the Welch LF/HF), the least-squares line is
+///   removed (slow drifts over a minute would otherwise dominate the lowest bins), a Hann window is
+///   applied, and the periodogram is taken with zero padding to 512 points (0.0078 Hz bins).
+/// - Coherence follows McCraty & Zayas 2014 ("Cardiac coherence, self-regulation, autonomic
+///   stability, and psychosocial well-being", Front Psychol 5:1090): the highest peak in
+///   0.04-0.26 Hz is found, "peak power" is the power within ±0.015 Hz of it (a 0.030 Hz wide
+///   window), "total power" is the power over 0.0033-0.4 Hz, and coherence = peak / (total - peak).
+///   Values near 0 mean a scattered spectrum; a single dominant rhythm (resonance breathing
+///   near 0.1 Hz) gives values well above 1.
+/// - Breathing rate is the frequency of the highest peak in 0.05-0.5 Hz, refined by a parabola
+///   through the peak bin and its neighbours, in breaths per minute. Respiratory sinus arrhythmia
+///   puts the breathing frequency into the RR series (Hirsch & Bishop 1981, Am J Physiol
+///   241:H620); searching down to 0.05 Hz (3/min) lets slow breathing near 6/min be found. When
+///   breathing is shallow the 0.1 Hz baroreflex (Mayer) rhythm can be the larger peak, so the
+///   estimate is only as good as the RSA is visible.
+/// Nil when the beats do not cover at least 60 of the 64 s.
+public struct RespiratorySpectrum: Sendable {
+    public static let spanSeconds = 64.0
+    static let samplingRateHz = 4.0
+    static let sampleCount = 256
+    static let paddedCount = 512
+
+    public struct Estimate: Sendable, Equatable {
+        public var coherence: Double
+        public var breathingRatePerMinute: Double
+    }
+
+    private var spline = QuadraticSpline()
+    private var grid = [Double](repeating: 0, count: sampleCount)
+    private var samples = [Double](repeating: 0, count: sampleCount)
+    private var real = [Double](repeating: 0, count: paddedCount)
+    private var imaginary = [Double](repeating: 0, count: paddedCount)
+    private var power = [Double](repeating: 0, count: paddedCount / 2 + 1)
+    private let fft = FFT(size: paddedCount)
+    private let window: [Double] = (0..<sampleCount).map {
+        0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(sampleCount))
+    }
+
+    public init() {}
+
+    /// The estimate at `endSeconds` from RR values `milliseconds` ending at `times` (ascending);
+    /// only beats up to `endSeconds` should be passed.
+    public mutating func analyse(
+        times: UnsafeBufferPointer<Double>, milliseconds: UnsafeBufferPointer<Double>, endSeconds: Double
+    ) -> Estimate? {
+        let start = endSeconds - Self.spanSeconds
+        guard times.count >= 3, let first = times.first, first <= start + 4,
+            let last = times.last, last >= endSeconds - 4
+        else { return nil }
+        let step = 1 / Self.samplingRateHz
+        for i in 0..<Self.sampleCount { grid[i] = start + Double(i + 1) * step }
+        samples.withUnsafeMutableBufferPointer { out in
+            grid.withUnsafeBufferPointer { g in spline.interpolate(x: times, y: milliseconds, grid: g, output: out) }
+        }
+        // Remove the least-squares line.
+        let n = Double(Self.sampleCount)
+        let meanX = (n - 1) / 2
+        var meanY = 0.0
+        for v in samples { meanY += v }
+        meanY /= n
+        var sxy = 0.0
+        var sxx = 0.0
+        for i in 0..<Self.sampleCount {
+            let dx = Double(i) - meanX
+            sxy += dx * (samples[i] - meanY)
+            sxx += dx * dx
+        }
+        let slope = sxy / sxx
+        for i in 0..<Self.paddedCount {
+            if i < Self.sampleCount {
+                real[i] = (samples[i] - meanY - slope * (Double(i) - meanX)) * window[i]
+            } else {
+                real[i] = 0
+            }
+            imaginary[i] = 0
+        }
+        real.withUnsafeMutableBufferPointer { re in
+            imaginary.withUnsafeMutableBufferPointer { im in fft.forward(real: re, imaginary: im) }
+        }
+        for k in 0..<power.count { power[k] = real[k] * real[k] + imaginary[k] * imaginary[k] }
+        let binHz = Self.samplingRateHz / Double(Self.paddedCount)
+        func bin(_ hz: Double) -> Int { Int((hz / binHz).rounded()) }
+
+        // Coherence (McCraty & Zayas 2014).
+        var peakBin = bin(0.04)
+        for k in bin(0.04)...bin(0.26) where power[k] > power[peakBin] { peakBin = k }
+        let halfWidth = Int((0.015 / binHz).rounded())
+        var peak = 0.0
+        for k in (peakBin - halfWidth)...(peakBin + halfWidth) { peak += power[k] }
+        var total = 0.0
+        for k in bin(0.0033)...bin(0.4) { total += power[k] }
+        let rest = total - peak
+        guard total > 0 else { return nil }
+        let coherence = rest > 0 ? peak / rest : Double.infinity
+
+        // Breathing rate: parabolic refinement of the highest peak in 0.05-0.5 Hz.
+        var breathBin = bin(0.05)
+        for k in bin(0.05)...bin(0.5) where power[k] > power[breathBin] { breathBin = k }
+        let a = power[breathBin - 1], b = power[breathBin], c = power[breathBin + 1]
+        let denominator = a - 2 * b + c
+        let offset = denominator < 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) : 0
+        let breathingHz = (Double(breathBin) + offset) * binHz
+        return Estimate(coherence: coherence, breathingRatePerMinute: breathingHz * 60)
+    }
+}

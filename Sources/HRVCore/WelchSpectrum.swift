@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// LF and HF power (ms²) of one window of RR intervals, computed exactly as NeuroKit2 0.2.13
+/// `hrv_frequency(psd_method="welch", interpolation_rate=4, normalize=False)` does, so Lull's
+/// numbers can be checked against the reference toolbox window by window:
+///
+/// 1. Each RR value is placed at the time of the beat that ends it and interpolated onto a 4 Hz
+///    grid `t₀, t₀ + ¼, …` up to the last beat (`numpy.arange(t₀, t_last + ¼, ¼)`) with SciPy's
+///    quadratic B-spline (`QuadraticSpline`); grid points past the last beat hold the last RR.
+/// 2. The mean of the interpolated series is removed (NeuroKit2 `signal_psd`); no detrending.
+/// 3. Welch (1967) with a periodic Hann window, `nperseg = int(2 / (8 / (N/2)) × 4)`, i.e. N/2 for
+///    N grid samples (NeuroKit2's "2 cycles of the minimum frequency" rule always lands on N/2),
+///    50 % overlap (`nperseg // 2`), `nfft = 2 × nperseg`, no per-segment detrending, density
+///    scaling `1 / (fs Σw²)`, one-sided (×2 except DC and Nyquist), segments averaged by mean
+///    (SciPy `welch`). A 300 s window gives 3 segments of 150 s, 0.0033 Hz bins.
+/// 4. Band power is the trapezoid integral of the PSD over bins with LF: 0.04 ≤ f < 0.15 Hz,
+///    HF: 0.15 ≤ f < 0.40 Hz (NeuroKit2 `_signal_power_instant_compute`).
+///
+/// Too little data gives nil, never zero: fewer than 3 beats, a segment shorter than 50 s (two
+/// cycles of 0.04 Hz, so LF cannot be resolved), or a band with no power.
+public struct WelchSpectrum: Sendable {
+    static let samplingRateHz = 4.0
+    static let lfBand = (0.04, 0.15)
+    static let hfBand = (0.15, 0.40)
+    /// Shortest Welch segment that still holds two cycles of the lowest LF frequency.
+    static let minimumSegmentSeconds = 50.0
+
+    private var spline = QuadraticSpline()
+    private var grid: [Double] = []
+    private var signal: [Double] = []
+    private var windowed: [Double] = []
+    private var windowedSecond: [Double] = []
+    private var power: [Double] = []
+    private var powerSecond: [Double] = []
+    private var transforms: [Int: ChirpZ] = [:]
+    private var hann: [Int: [Double]] = [:]
+
+    public init() {}
+
+    /// LF and HF power of RR values `milliseconds` ending at `times` (seconds, strictly increasing).
+    public mutating func analyse(
+        times: UnsafeBufferPointer<Double>, milliseconds: UnsafeBufferPointer<Double>
+    ) -> FrequencyDomainMetrics? {
+        guard times.count >= 3, times.count == milliseconds.count else { return nil }
+        let t0 = times[0]
+        let tLast = times[times.count - 1]
+        let step = 1 / Self.samplingRateHz
+        // numpy.arange(start, stop, step): length ceil((stop - start) / step), values start + i·δ
+        // with δ = (start + step) - start, reproduced operation for operation.
+        let stop = tLast + step
+        let count = Int(((stop - t0) / step).rounded(.up))
+        let delta = (t0 + step) - t0
+        grid.removeAll(keepingCapacity: true)
+        for i in 0..<count { grid.append(t0 + Double(i) * delta) }
+        if signal.count < count { signal = [Double](repeating: 0, count: count) }
+        signal.withUnsafeMutableBufferPointer { out in
+            grid.withUnsafeBufferPointer { g in
+                spline.interpolate(x: times, y: milliseconds, grid: g, output: out)
+            }
+        }
+        // NeuroKit2 signal_psd: min_frequency = 2 fs / (N/2); nperseg = int((2 / min_frequency) fs).
+        let n = Double(count)
+        let minimumFrequency = (2 * Self.samplingRateHz) / (n / 2)
+        var segmentLength = Int((2 / minimumFrequency) * Self.samplingRateHz)
+        if Double(segmentLength) > n / 2 { segmentLength = Int(n / 2) }
+        guard Double(segmentLength) / Self.samplingRateHz >= Self.minimumSegmentSeconds else { return nil }
+        let overlap = segmentLength / 2
+        let hop = segmentLength - overlap
+        let segments = (count - overlap) / hop
+        let transformLength = 2 * segmentLength
+        let binWidth = 1.0 / (Double(transformLength) * step)  // numpy.fft.rfftfreq
+        var maxBin = 0
+        while Double(maxBin + 1) * binWidth < Self.hfBand.1 { maxBin += 1 }
+
+        var mean = 0.0
+        for i in 0..<count { mean += signal[i] }
+        mean /= n
+        let window = hannWindow(segmentLength)
+        var windowEnergy = 0.0
+        for w in window { windowEnergy += w * w }
+
+        if transforms[segmentLength]?.maxBin != maxBin {
+            transforms[segmentLength] = ChirpZ(
+                segmentLength: segmentLength, transformLength: transformLength, maxBin: maxBin)
+        }
+        var czt = transforms[segmentLength]!
+        transforms[segmentLength] = nil  // keep the cache entry uniquely referenced while it works
+        power.removeAll(keepingCapacity: true)
+        power.append(contentsOf: repeatElement(0, count: maxBin + 1))
+        if windowed.count < segmentLength {
+            windowed = [Double](repeating: 0, count: segmentLength)
+            windowedSecond = [Double](repeating: 0, count: segmentLength)
+        }
+        var s = 0
+        while s < segments {
+            let pair = s + 1 < segments
+            for j in 0..<segmentLength {
+                windowed[j] = (signal[s * hop + j] - mean) * window[j]
+                if pair { windowedSecond[j] = (signal[(s + 1) * hop + j] - mean) * window[j] }
+            }
+            windowed.withUnsafeBufferPointer { a in
+                windowedSecond.withUnsafeBufferPointer { b in
+                    power.withUnsafeMutableBufferPointer { pa in
+                        czt.accumulatePowers(
+                            first: UnsafeBufferPointer(rebasing: a[0..<segmentLength]),
+                            second: pair ? UnsafeBufferPointer(rebasing: b[0..<segmentLength]) : nil,
+                            firstPower: pa, secondPower: pair ? pa : nil)
+                    }
+                }
+            }
+            s += pair ? 2 : 1
+        }
+        transforms[segmentLength] = czt
+        let scale = 1 / (Self.samplingRateHz * windowEnergy) / Double(segments)
+        for k in 0...maxBin {
+            let oneSided = (k == 0 || k == transformLength / 2) ? 1.0 : 2.0
+            power[k] *= scale * oneSided
+        }
+        let lf = bandPower(Self.lfBand, binWidth: binWidth)
+        let hf = bandPower(Self.hfBand, binWidth: binWidth)
+        guard let lf, let hf else { return nil }
+        return FrequencyDomainMetrics(lfMs2: lf, hfMs2: hf)
+    }
+
+    /// Trapezoid integral of the PSD over bins with low ≤ f < high; nil when it is zero.
+    private func bandPower(_ band: (Double, Double), binWidth: Double) -> Double? {
+        var total = 0.0
+        var previous: (f: Double, p: Double)?
+        for k in 0..<power.count {
+            let f = Double(k) * binWidth
+            guard f >= band.0 && f < band.1 else { continue }
+            if let previous { total += (f - previous.f) * (power[k] + previous.p) / 2 }
+            previous = (f, power[k])
+        }
+        return total > 0 ? total : nil
+    }
+
+    /// SciPy `get_window("hann", M)`: the periodic ("DFT-even") Hann window.
+    private mutating func hannWindow(_ length: Int) -> [Double] {
+        if let w = hann[length] { return w }
+        var w = [Double](repeating: 0, count: length)
+        for j in 0..<length { w[j] = 0.5 - 0.5 * cos(2 * Double.pi * Double(j) / Double(length)) }
+        hann[length] = w
+        return w
+    }
+}

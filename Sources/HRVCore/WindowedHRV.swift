@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// How many beats of each kind the artifact filter flagged in a window.
+public struct ArtifactCounts: Sendable, Equatable {
+    public var beats = 0
+    public var ectopic = 0
+    public var missed = 0
+    public var extra = 0
+    public var longShort = 0
+    public var noContact = 0
+
+    public init() {}
+
+    public var flagged: Int { ectopic + missed + extra + longShort + noContact }
+    /// Flagged beats as a share of all beats, percent; 0 for an empty window.
+    public var percent: Double { beats > 0 ? 100 * Double(flagged) / Double(beats) : 0 }
+
+    mutating func count(_ flag: BeatFlag, _ delta: Int) {
+        beats += delta
+        switch flag {
+        case .ok: break
+        case .ectopic: ectopic += delta
+        case .missed: missed += delta
+        case .extra: extra += delta
+        case .longShort: longShort += delta
+        case .noContact: noContact += delta
+        }
+    }
+}
+
+/// The metrics of one window of a series.
+public struct HRVWindowResult: Sendable, Equatable {
+    public var index: Int
+    public var startSeconds: Double
+    /// The window's end; for a trailing partial window, the last beat's time.
+    public var endSeconds: Double
+    public var partial: Bool
+    public var intervalCount: Int
+    /// Indices (0-based, in the series fed) of the first and last interval in the window.
+    public var firstIntervalIndex: Int?
+    public var lastIntervalIndex: Int?
+    /// Nil with fewer than 3 intervals, as the reference does.
+    public var timeDomain: TimeDomainMetrics?
+    public var frequencyDomain: FrequencyDomainMetrics?
+    /// Means of the 5-second estimates whose 64-second span lies inside the window.
+    public var coherence: Double?
+    public var breathingRatePerMinute: Double?
+    public var artifacts: ArtifactCounts
+}
+
+/// HRV of a stream of beats cut into windows, fed one beat at a time: the streaming core of
+/// `lull hrv` (offline analysis is this stream replayed).
+///
+/// Windows follow the rule of the team's reference tool (shared/tools/hrv_oracle.py): with beat
+/// times tᵢ (the time of the beat that ends interval i), interval i belongs to window k when
+/// k·S < tᵢ ≤ k·S + W (S the step, W the width). Windows that end by the last beat are full; after
+/// them, when the beats past the last full window's end span at least 0.9 W, the next window is
+/// reported as well, flagged partial (this happens only for steps of at least 0.9 W).
+/// Time-domain metrics slide in O(1) per beat (`SlidingTimeDomain`); LF/HF come from
+/// `WelchSpectrum` over the window's beats when it closes; coherence and breathing rate are
+/// estimated every 5 s over the last 64 s (`RespiratorySpectrum`).
+public struct WindowedHRV: Sendable {
+    public static let tickSeconds = 5.0
+
+    public let windowSeconds: Double
+    public let stepSeconds: Double
+    public let spectral: Bool
+    private var buffer = BeatBuffer()
+    private var window = SlidingTimeDomain()
+    private var windowCounts = ArtifactCounts()
+    private var windowIndex = 0
+    /// Absolute index of the window's first beat.
+    private var windowFirst = 0
+    private var whole = SlidingTimeDomain()
+    private var wholeCounts = ArtifactCounts()
+    private var previousRR: Double?
+    private var lastTime: Double?
+    private var lastFullEnd: Double?
+    private var welch = WelchSpectrum()
+    private var respiratory = RespiratorySpectrum()
+    private var ticks: [(time: Double, estimate: RespiratorySpectrum.Estimate)] = []
+    private var tickHead = 0
+    private var nextTick = WindowedHRV.tickSeconds
+    private var tickSum = (coherence: 0.0, breathing: 0.0, count: 0)
+    private var allTimes: [Double] = []
+    private var allRR: [Double] = []
+    private var completed: [HRVWindowResult] = []
+    private var finished = false
+
+    /// - Parameters:
+    ///   - windowSeconds: window width W.
+    ///   - stepSeconds: distance between window starts; defaults to W (consecutive windows).
+    ///   - spectral: compute LF/HF, coherence and breathing rate (off for cheap time-domain-only use).
+    public init(windowSeconds: Double, stepSeconds: Double? = nil, spectral: Bool = true) {
+        precondition(windowSeconds > 0 && (stepSeconds ?? windowSeconds) > 0)
+        self.windowSeconds = windowSeconds
+        self.stepSeconds = stepSeconds ?? windowSeconds
+        self.spectral = spectral
+    }
+
+    /// Adds the next beat (times must increase).
+    public mutating func append(_ beat: RRInterval, flag: BeatFlag = .ok) {
+        precondition(!finished)
+        let t = beat.beatTimeSeconds
+        if spectral {
+            while t > nextTick {
+                tick(at: nextTick)
+                nextTick += Self.tickSeconds
+            }
+        }
+        while t > windowEnd(windowIndex) {
+            closeWindow(partial: false, end: windowEnd(windowIndex))
+            lastFullEnd = windowEnd(windowIndex)
+            advanceWindow()
+        }
+        buffer.append(beat, flag: flag)
+        whole.append(beat.milliseconds, previous: previousRR)
+        wholeCounts.count(flag, 1)
+        if t > windowStart(windowIndex) {
+            let inWindowBefore = window.intervalCount > 0
+            window.append(beat.milliseconds, previous: inWindowBefore ? previousRR : nil)
+            windowCounts.count(flag, 1)
+        } else {
+            windowFirst = buffer.endIndex
+        }
+        previousRR = beat.milliseconds
+        lastTime = t
+        if spectral {
+            allTimes.append(t)
+            allRR.append(beat.milliseconds)
+        }
+        trimBuffer()
+    }
+
+    /// Ends the stream: closes the full windows that end at the last beat and the trailing partial one.
+    public mutating func finish() {
+        guard !finished, let last = lastTime else {
+            finished = true
+            return
+        }
+        finished = true
+        // Full when (k+1)·W ≤ t_last, with the reference's 1e-12 tolerance on t_last / W.
+        while windowEnd(windowIndex) / windowSeconds <= last / windowSeconds + 1e-12 {
+            closeWindow(partial: false, end: windowEnd(windowIndex))
+            lastFullEnd = windowEnd(windowIndex)
+            advanceWindow()
+        }
+        let remainder = last - (lastFullEnd ?? 0)
+        if remainder >= 0.9 * windowSeconds {
+            closeWindow(partial: true, end: last)
+        }
+    }
+
+    /// Windows closed since the last call.
+    public mutating func takeCompleted() -> [HRVWindowResult] {
+        defer { completed.removeAll(keepingCapacity: true) }
+        return completed
+    }
+
+    /// Metrics of everything fed so far (the "whole recording" block).
+    public mutating func wholeResult() -> HRVWindowResult {
+        var frequency: FrequencyDomainMetrics?
+        if spectral && allTimes.count >= 3 {
+            frequency = allTimes.withUnsafeBufferPointer { t in
+                allRR.withUnsafeBufferPointer { m in welch.analyse(times: t, milliseconds: m) }
+            }
+        }
+        let n = whole.intervalCount
+        var coherence: Double?
+        var breathing: Double?
+        if tickSum.count > 0 {
+            coherence = tickSum.coherence / Double(tickSum.count)
+            breathing = tickSum.breathing / Double(tickSum.count)
+        }
+        return HRVWindowResult(
+            index: 0, startSeconds: 0, endSeconds: lastTime ?? 0, partial: false, intervalCount: n,
+            firstIntervalIndex: n > 0 ? 0 : nil, lastIntervalIndex: n > 0 ? n - 1 : nil,
+            timeDomain: n >= 3 ? whole.metrics : nil, frequencyDomain: frequency, coherence: coherence,
+            breathingRatePerMinute: breathing, artifacts: wholeCounts)
+    }
+
+    private func windowStart(_ k: Int) -> Double { Double(k) * stepSeconds }
+    private func windowEnd(_ k: Int) -> Double { Double(k) * stepSeconds + windowSeconds }
+
+    private mutating func closeWindow(partial: Bool, end: Double) {
+        let first = windowFirst
+        let last = buffer.endIndex
+        let n = window.intervalCount
+        var frequency: FrequencyDomainMetrics?
+        if spectral && n >= 3 {
+            frequency = buffer.withSeries(first..<last) { t, m in welch.analyse(times: t, milliseconds: m) }
+        }
+        // Coherence and breathing: ticks whose 64 s lie inside the window.
+        var coherence: Double?
+        var breathing: Double?
+        if spectral {
+            let lo = windowStart(windowIndex) + RespiratorySpectrum.spanSeconds
+            var c = 0.0
+            var b = 0.0
+            var count = 0
+            for i in tickHead..<ticks.count where ticks[i].time >= lo - 1e-9 && ticks[i].time <= end + 1e-9 {
+                c += ticks[i].estimate.coherence
+                b += ticks[i].estimate.breathingRatePerMinute
+                count += 1
+            }
+            if count > 0 {
+                coherence = c / Double(count)
+                breathing = b / Double(count)
+            }
+        }
+        completed.append(
+            HRVWindowResult(
+                index: windowIndex, startSeconds: windowStart(windowIndex), endSeconds: end, partial: partial,
+                intervalCount: n, firstIntervalIndex: n > 0 ? first : nil, lastIntervalIndex: n > 0 ? last - 1 : nil,
+                timeDomain: n >= 3 ? window.metrics : nil, frequencyDomain: frequency, coherence: coherence,
+                breathingRatePerMinute: breathing, artifacts: windowCounts))
+    }
+
+    /// Moves to the next window: beats at or before its start leave.
+    private mutating func advanceWindow() {
+        windowIndex += 1
+        let start = windowStart(windowIndex)
+        while windowFirst < buffer.endIndex && buffer.time(at: windowFirst) <= start {
+            let next: Double? = windowFirst + 1 < buffer.endIndex ? buffer.rr(at: windowFirst + 1) : nil
+            window.removeFirst(buffer.rr(at: windowFirst), next: next)
+            windowCounts.count(buffer.flag(at: windowFirst), -1)
+            windowFirst += 1
+        }
+        if windowFirst == buffer.endIndex {
+            window = SlidingTimeDomain()
+            windowCounts = ArtifactCounts()
+        }
+    }
+
+    private mutating func tick(at time: Double) {
+        let from = buffer.firstIndex(after: time - RespiratorySpectrum.spanSeconds - 4, from: buffer.startIndex)
+        let to = buffer.firstIndex(after: time, from: from)
+        guard to - from >= 3 else { return }
+        let estimate = buffer.withSeries(from..<to) { t, m in
+            respiratory.analyse(times: t, milliseconds: m, endSeconds: time)
+        }
+        guard let estimate, estimate.coherence.isFinite else { return }
+        ticks.append((time, estimate))
+        tickSum.coherence += estimate.coherence
+        tickSum.breathing += estimate.breathingRatePerMinute
+        tickSum.count += 1
+    }
+
+    /// Keeps what the open window and the 64 s respiratory span still need.
+    private mutating func trimBuffer() {
+        guard let last = lastTime else { return }
+        let keepFrom = last - max(RespiratorySpectrum.spanSeconds + 10, 0)
+        var drop = buffer.startIndex
+        while drop < windowFirst && buffer.time(at: drop) < keepFrom { drop += 1 }
+        if drop - buffer.startIndex > 256 { buffer.dropBefore(drop) }
+        let oldestWindowStart = windowStart(windowIndex) + RespiratorySpectrum.spanSeconds
+        while tickHead < ticks.count && ticks[tickHead].time < oldestWindowStart - 1e-9 { tickHead += 1 }
+        if tickHead > 1024 {
+            ticks.removeFirst(tickHead)
+            tickHead = 0
+        }
+    }
+}
