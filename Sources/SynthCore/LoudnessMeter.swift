@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// A streaming loudness meter after ITU-R BS.1770-4 and EBU R 128 / EBU Tech 3341 for a stereo
+/// signal: momentary (400 ms), short-term (3 s) and gated integrated loudness, in LUFS.
+///
+/// It never allocates, so the render thread can run one to publish what is actually played.
+/// K-weighted power is summed over 100 ms sub-blocks; momentary and short-term are the means of the
+/// last 4 and 30 of them (BS.1770-4 §2.3 gating blocks of 400 ms with 75 % overlap; Tech 3341 §2.2).
+/// Integrated loudness keeps every 400 ms block's power in a histogram of 0.1 LU bins with exact
+/// per-bin power sums (the approach of libebur128), and applies the −70 LUFS absolute and −10 LU
+/// relative gates of BS.1770-4 §2.4; only the relative gate's position inside its bin is approximate.
+public struct LoudnessMeter: Sendable {
+    static let histogramFloorLUFS = -70.0
+    static let histogramStepLU = 0.1
+    static let histogramBins = 1000  // −70 ... +30 LUFS
+
+    private var left: KWeightingFilter
+    private var right: KWeightingFilter
+    private let subBlockFrames: Int
+    private var framesInSubBlock = 0
+    private var subBlockPower = 0.0
+    private var recentSubBlocks = InlineArray<30, Double>(repeating: 0)
+    private var subBlocksSeen = 0
+    private var histogramPower = InlineArray<1000, Double>(repeating: 0)
+    private var histogramCount = InlineArray<1000, UInt32>(repeating: 0)
+
+    /// Sample rates must be a multiple of 10 Hz so a sub-block is a whole number of frames.
+    public init(sampleRate: Int) {
+        left = KWeightingFilter(sampleRate: sampleRate)
+        right = KWeightingFilter(sampleRate: sampleRate)
+        subBlockFrames = sampleRate / 10
+    }
+
+    /// Loudness of a mean K-weighted power, BS.1770-4 eq. (2): L = −0.691 + 10·log10(Σ Gᵢ·zᵢ), G = 1 for L/R.
+    @inline(__always)
+    static func lufs(power: Double) -> Double { power > 0 ? -0.691 + FastMath.powerDecibels(power) : -.infinity }
+
+    /// Adds one stereo frame.
+    @inline(__always)
+    public mutating func process(left l: Float, right r: Float) {
+        let kl = left.process(Double(l))
+        let kr = right.process(Double(r))
+        addWeighted(power: kl * kl + kr * kr)
+    }
+
+    /// Adds one frame's already K-weighted power (sum over channels), for a caller that weights the
+    /// signal itself (the renderer weights its dry mix once and scales by its own gain).
+    @inline(__always)
+    mutating func addWeighted(power: Double) {
+        subBlockPower += power
+        framesInSubBlock += 1
+        if framesInSubBlock == subBlockFrames { closeSubBlock() }
+    }
+
+    /// Adds interleaved stereo frames.
+    public mutating func process(interleaved samples: UnsafeBufferPointer<Float>) {
+        var index = 0
+        while index + 1 < samples.count {
+            process(left: samples[index], right: samples[index + 1])
+            index += 2
+        }
+    }
+
+    private mutating func closeSubBlock() {
+        recentSubBlocks[subBlocksSeen % 30] = subBlockPower / Double(subBlockFrames)
+        subBlocksSeen += 1
+        subBlockPower = 0
+        framesInSubBlock = 0
+        if subBlocksSeen >= 4 {
+            let power = meanOfLast(4)
+            let loudness = Self.lufs(power: power)
+            if loudness > Self.histogramFloorLUFS {
+                let bin = min(Int((loudness - Self.histogramFloorLUFS) / Self.histogramStepLU), Self.histogramBins - 1)
+                histogramPower[bin] += power
+                histogramCount[bin] += 1
+            }
+        }
+    }
+
+    private func meanOfLast(_ count: Int) -> Double {
+        var sum = 0.0
+        for back in 1...count { sum += recentSubBlocks[(subBlocksSeen - back) % 30] }
+        return sum / Double(count)
+    }
+
+    /// Momentary loudness of the last 400 ms, LUFS; −∞ until 400 ms have been seen.
+    public var momentaryLUFS: Double { subBlocksSeen >= 4 ? Self.lufs(power: meanOfLast(4)) : -.infinity }
+
+    /// Short-term loudness of the last 3 s, LUFS; −∞ until 3 s have been seen.
+    public var shortTermLUFS: Double { subBlocksSeen >= 30 ? Self.lufs(power: meanOfLast(30)) : -.infinity }
+
+    /// Gated integrated loudness of everything so far, LUFS; −∞ if no block passed the gates.
+    public var integratedLUFS: Double {
+        var power = 0.0
+        var count = 0.0
+        for bin in 0..<Self.histogramBins {
+            power += histogramPower[bin]
+            count += Double(histogramCount[bin])
+        }
+        guard count > 0 else { return -.infinity }
+        let relativeGate = Self.lufs(power: power / count) - 10
+        let firstBin = max(0, Int(((relativeGate - Self.histogramFloorLUFS) / Self.histogramStepLU).rounded(.down)))
+        power = 0
+        count = 0
+        for bin in firstBin..<Self.histogramBins {
+            // Inside the gate's own bin, include only blocks whose mean power is above the gate.
+            if bin == firstBin, histogramCount[bin] > 0,
+                Self.lufs(power: histogramPower[bin] / Double(histogramCount[bin])) <= relativeGate
+            {
+                continue
+            }
+            power += histogramPower[bin]
+            count += Double(histogramCount[bin])
+        }
+        return count > 0 ? Self.lufs(power: power / count) : -.infinity
+    }
+}

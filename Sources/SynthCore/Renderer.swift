@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+import Synchronization
+
+/// The render engine: turns a seed and a stream of parameter targets into interleaved stereo floats.
+///
+/// One owner (`~Copyable`), touched only by whichever thread renders (STYLE.md "Real-time audio
+/// path"). Everything is allocated in `init`; `render(into:parameters:)` never allocates, locks or
+/// logs, and release builds prove it with `@_noLocks`.
+///
+/// Determinism: control-rate work (reading targets, ramps, AGC, filter coefficients) happens on
+/// fixed 32-frame blocks counted from frame 0, whatever buffer sizes the caller uses, so the output
+/// depends only on the seed and on *which frame* each target was set at — never on the block size.
+///
+/// Level: the dry mix is K-weighted (ITU-R BS.1770-4 §2.1) and its power averaged over about 3 s;
+/// the output gain is target − measured, slewed at most 2 dB/s, so the calibrated loudness holds
+/// whatever the harmony and melody are doing and never jumps. The breath swell is applied after that
+/// measurement, so the level control never fights it.
+public struct Renderer: ~Copyable {
+    /// Frames per control block.
+    public static let controlBlockFrames = 32
+
+    public let configuration: SynthConfiguration
+    /// Frames rendered so far.
+    public private(set) var framesRendered: UInt64 = 0
+    /// The beat clock (read it for the commanded-vs-heard tests' bookkeeping, not for timing audio).
+    public private(set) var clock: BeatClock
+    /// The loudness of what this renderer produced (momentary, short-term, integrated).
+    public private(set) var meter: LoudnessMeter
+
+    private let sampleRate: Float
+    private let layers: SynthConfiguration.Layers
+    private let reverbMemory: UnsafeMutablePointer<Float>
+    private var reverb: FeedbackDelayReverb
+    private var eighthsStruck: UInt64 = 0
+
+    private var tempo: ParameterRamper
+    private var loudness: ParameterRamper
+    private var swellRate: ParameterRamper
+    private var swellDepth: ParameterRamper
+    private var brightness: ParameterRamper
+    /// Breath swell cycle position, 0 ..< 1 (0.25 = loudest).
+    public private(set) var swellPhase: Double = 0
+    private var colourPhase: Double = 0
+
+    private var piece: Piece
+    private var pads = InlineArray<10, PadVoice>(repeating: PadVoice())
+    private var basses = InlineArray<2, BassVoice>(repeating: BassVoice())
+    private var currentBass = 0
+    private var pulses = InlineArray<2, PulseVoice>(repeating: PulseVoice())
+    private var nextPulse = 0
+    private var bells = InlineArray<6, BellVoice>(repeating: BellVoice())
+    private var padFilterLeft = StateVariableFilter()
+    private var padFilterRight = StateVariableFilter()
+    private var airFilter = StateVariableFilter()
+    private var noiseState: UInt32
+
+    private var weightingLeft: KWeightingFilter
+    private var weightingRight: KWeightingFilter
+    private var dryPowerAverage: Double
+    private var blockDryPower = 0.0
+    private var gainDecibels: Float
+    private var gain: Float = 0
+    private var gainStep: Float = 0
+    private var airLevel: Float = 0
+    private var airStep: Float = 0
+    private var fadeIn: Float = 0
+
+    /// Dry-mix loudness at unit gain, measured on the full piece (seeds 1–5, 60 s each, spread
+    /// ±0.6 LU); the level control starts from it, so the first seconds are already close to target.
+    static let nominalDryLUFS = -17.0
+
+    /// Builds the engine; the store's current targets are the starting values (no ramp at start).
+    public init(configuration: SynthConfiguration, parameters: borrowing ParameterStore) {
+        self.configuration = configuration
+        let rate = configuration.sampleRate
+        sampleRate = Float(rate)
+        layers = configuration.layers
+        clock = BeatClock(sampleRate: rate)
+        meter = LoudnessMeter(sampleRate: rate)
+        weightingLeft = KWeightingFilter(sampleRate: rate)
+        weightingRight = KWeightingFilter(sampleRate: rate)
+        let memoryFrames = FeedbackDelayReverb.memoryFrames(sampleRate: rate)
+        reverbMemory = .allocate(capacity: memoryFrames)
+        reverbMemory.initialize(repeating: 0, count: memoryFrames)
+        reverb = FeedbackDelayReverb(memory: reverbMemory, sampleRate: rate, decaySeconds: 4.5, dampingCutoffHertz: 4_500)
+        let ramp = configuration.parameterRampFrames
+        let perSecond = 1 / Double(rate)
+        tempo = ParameterRamper(value: parameters.tempoBPM, rampFrames: ramp, maximumChangePerFrame: 20 * perSecond)
+        loudness = ParameterRamper(value: parameters.loudnessLUFS, rampFrames: ramp, maximumChangePerFrame: 2 * perSecond)
+        swellRate = ParameterRamper(value: parameters.swellBreathsPerMinute, rampFrames: ramp, maximumChangePerFrame: 2 * perSecond)
+        swellDepth = ParameterRamper(value: parameters.swellDepthLU, rampFrames: ramp, maximumChangePerFrame: 2 * perSecond)
+        brightness = ParameterRamper(value: parameters.brightness, rampFrames: ramp, maximumChangePerFrame: 0.2 * perSecond)
+        piece = Piece(seed: configuration.seed)
+        noiseState = UInt32(truncatingIfNeeded: configuration.seed &* 0x9E37_79B9) | 1
+        dryPowerAverage = FastMath.powerRatio(decibels: Self.nominalDryLUFS + 0.691)
+        gainDecibels = Float(parameters.loudnessLUFS - Self.nominalDryLUFS)
+    }
+
+    deinit { reverbMemory.deallocate() }
+
+    /// Renders `buffer.count / 2` interleaved stereo frames, reading targets from `parameters` and
+    /// publishing frames rendered, beat count, swell phase and measured loudness back to it.
+    #if REALTIME_CHECKS
+    @_noLocks
+    #endif
+    public mutating func render(into buffer: UnsafeMutableBufferPointer<Float>, parameters: borrowing ParameterStore) {
+        let frames = buffer.count / 2
+        var done = 0
+        while done < frames {
+            let offsetInBlock = Int(framesRendered % UInt64(Self.controlBlockFrames))
+            if offsetInBlock == 0 { controlBlock(parameters: parameters) }
+            let count = min(frames - done, Self.controlBlockFrames - offsetInBlock)
+            renderFrames(buffer.baseAddress! + 2 * done, count: count)
+            done += count
+            framesRendered += UInt64(count)
+        }
+        parameters.framesRenderedCount.store(framesRendered, ordering: .relaxed)
+        parameters.beatCountValue.store(clock.beatsStruck, ordering: .relaxed)
+        parameters.swellPhaseBits.store(swellPhase.bitPattern, ordering: .relaxed)
+        parameters.momentaryBits.store(meter.momentaryLUFS.bitPattern, ordering: .relaxed)
+        parameters.shortTermBits.store(meter.shortTermLUFS.bitPattern, ordering: .relaxed)
+    }
+
+    // MARK: Control rate
+
+    private mutating func controlBlock(parameters: borrowing ParameterStore) {
+        let blockFrames = Self.controlBlockFrames
+        let blockSeconds = Double(blockFrames) / Double(sampleRate)
+        tempo.setTarget(Double(bitPattern: parameters.tempoBits.load(ordering: .relaxed)))
+        loudness.setTarget(Double(bitPattern: parameters.loudnessBits.load(ordering: .relaxed)))
+        swellRate.setTarget(Double(bitPattern: parameters.swellRateBits.load(ordering: .relaxed)))
+        swellDepth.setTarget(Double(bitPattern: parameters.swellDepthBits.load(ordering: .relaxed)))
+        brightness.setTarget(Double(bitPattern: parameters.brightnessBits.load(ordering: .relaxed)))
+
+        let loudnessLUFS = loudness.advance(frames: blockFrames)
+        let breathsPerMinute = swellRate.advance(frames: blockFrames)
+        let depthLU = swellDepth.advance(frames: blockFrames)
+        let bright = Float(brightness.advance(frames: blockFrames))
+        swellPhase += breathsPerMinute / 60 * blockSeconds
+        if swellPhase >= 1 { swellPhase -= 1 }
+        colourPhase += blockSeconds / 29  // a slow, non-periodic-feeling timbre drift (29 s cycle)
+        if colourPhase >= 1 { colourPhase -= 1 }
+        let swell = FastMath.sinTurns(Float(swellPhase))
+        let swellDecibels = Float(depthLU) * 0.5 * swell
+
+        // Level control: K-weighted dry power averaged with a 3 s time constant (≈ short-term).
+        if framesRendered > 0 {
+            let alpha = blockSeconds / 3
+            dryPowerAverage += alpha * (blockDryPower / Double(blockFrames) - dryPowerAverage)
+        }
+        blockDryPower = 0
+        let dryLUFS = LoudnessMeter.lufs(power: max(dryPowerAverage, 1e-12))
+        let wanted = Float(min(max(loudnessLUFS - dryLUFS, -60), 40))
+        // While fading in nobody hears a fast correction; afterwards never faster than 2 dB/s.
+        let slew = Float(fadeIn < 1 ? 12 : 2) * Float(blockSeconds)
+        gainDecibels += min(max(wanted - gainDecibels, -slew), slew)
+        fadeIn = min(1, fadeIn + Float(blockSeconds / 2))  // 2 s fade-in from silence
+        let targetGain = FastMath.gain(decibels: gainDecibels + swellDecibels) * fadeIn * fadeIn
+        gainStep = (targetGain - gain) / Float(blockFrames)
+
+        // Timbre: brightness opens the pad filter over four octaves; the swell brightens on the
+        // inhale (up to half an octave at 6 LU depth) so the breath is heard in colour as well as level.
+        let drift = FastMath.sinTurns(Float(colourPhase)) * 0.35
+        let swellOctaves = swell * min(Float(depthLU), 6) / 12
+        let cutoffHertz = 180 * FastMath.exp2(bright * 4 + drift + swellOctaves)
+        padFilterLeft.set(cutoffRatio: cutoffHertz / sampleRate, q: 0.75)
+        padFilterRight.set(cutoffRatio: cutoffHertz * 1.06 / sampleRate, q: 0.75)
+        airFilter.set(cutoffRatio: 900 * FastMath.exp2(bright + swellOctaves) / sampleRate, q: 0.9)
+        // The air layer breathes deeper than the rest: it is the audible "inhale".
+        let breath = depthLU > 0 ? 0.35 + 0.65 * (0.5 + 0.5 * swell) : 0.6
+        let airTarget = layers.contains(.air) ? 0.045 * breath : 0
+        airStep = (airTarget - airLevel) / Float(blockFrames)
+    }
+
+    // MARK: Events
+
+    private mutating func beatStruck() {
+        let beat = piece.beat()
+        let chord = Piece.voicing(piece.chord)
+        if beat.chordChanged && layers.contains(.pad) { changeChord(first: clock.beatsStruck == 1) }
+        if layers.contains(.pulse) {
+            pulses[nextPulse].strike(note: chord.bass + 12, accent: beat.accent, sampleRate: sampleRate)
+            nextPulse ^= 1
+        }
+    }
+
+    private mutating func eighthStruck() {
+        guard layers.contains(.melody), let note = piece.eighth() else { return }
+        // Steal the quietest bell; with six voices and 1.6 s decays the stolen one is near silent.
+        var quietest = 0
+        for index in 1..<bells.count where bells[index].level < bells[quietest].level { quietest = index }
+        bells[quietest].strike(note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(), sampleRate: sampleRate)
+    }
+
+    private mutating func changeChord(first: Bool) {
+        let voicing = Piece.voicing(piece.chord)
+        let attack = 1.4 * sampleRate
+        let release = 2.2 * sampleRate
+        for index in 0..<pads.count where !pads[index].isIdle && !pads[index].isReleasing {
+            let note = pads[index].note
+            let kept =
+                note == voicing.notes.0 || note == voicing.notes.1 || note == voicing.notes.2 || note == voicing.notes.3
+            if !kept { pads[index].release(releaseFrames: release) }
+        }
+        startPad(voicing.notes.0, attack: attack, first: first)
+        startPad(voicing.notes.1, attack: attack, first: first)
+        startPad(voicing.notes.2, attack: attack, first: first)
+        startPad(voicing.notes.3, attack: attack, first: first)
+        basses[currentBass].release(releaseFrames: release)
+        currentBass ^= 1
+        basses[currentBass].start(note: voicing.bass, level: 0.16, attackFrames: attack, sampleRate: sampleRate, immediately: first)
+    }
+
+    private mutating func startPad(_ note: Int, attack: Float, first: Bool) {
+        for index in 0..<pads.count where pads[index].note == note && !pads[index].isReleasing { return }
+        var chosen = -1
+        for index in 0..<pads.count where pads[index].isIdle {
+            chosen = index
+            break
+        }
+        if chosen < 0 {
+            chosen = 0
+            for index in 1..<pads.count where pads[index].level < pads[chosen].level { chosen = index }
+        }
+        let detune = 3 + 4 * piece.unit()
+        pads[chosen].start(
+            note: note, detuneCents: detune, level: 0.09, attackFrames: attack, sampleRate: sampleRate,
+            immediately: first)
+    }
+
+    // MARK: Audio rate
+
+    @inline(__always)
+    private mutating func renderFrames(_ output: UnsafeMutablePointer<Float>, count: Int) {
+        for frame in 0..<count {
+            if clock.positionBeats * 2 >= Double(eighthsStruck) {
+                eighthsStruck += 1
+                eighthStruck()
+            }
+            if clock.tick(tempoBPM: tempo.next()) { beatStruck() }
+
+            var padLeft: Float = 0
+            var padRight: Float = 0
+            for index in 0..<pads.count where !pads[index].isIdle {
+                let sample = pads[index].next()
+                padLeft += sample.left
+                padRight += sample.right
+            }
+            let bass = basses[0].next() + basses[1].next()
+            var left = padFilterLeft.process(padLeft).low + bass
+            var right = padFilterRight.process(padRight).low + bass
+
+            let pulse = (pulses[0].next() + pulses[1].next()) * 0.5
+            left += pulse
+            right += pulse
+
+            var bellLeft: Float = 0
+            var bellRight: Float = 0
+            for index in 0..<bells.count {
+                let sample = bells[index].next()
+                let pan = bells[index].pan
+                bellLeft += sample * (1 - pan)
+                bellRight += sample * pan
+            }
+            left += bellLeft * 0.16
+            right += bellRight * 0.16
+
+            noiseState ^= noiseState << 13  // xorshift32 (Marsaglia 2003)
+            noiseState ^= noiseState >> 17
+            noiseState ^= noiseState << 5
+            let noise = Float(Int32(bitPattern: noiseState)) * (1.0 / 2_147_483_648)
+            airLevel += airStep
+            let air = airFilter.process(noise).band * airLevel
+
+            let wet = reverb.process(
+                left: padLeft * 0.02 + pulse * 0.25 + bellLeft * 0.12 + air * 0.6,
+                right: padRight * 0.02 + pulse * 0.25 + bellRight * 0.12 + air * 0.6)
+            left += wet.left * 0.35 + air
+            right += wet.right * 0.35 + air
+
+            let kl = weightingLeft.process(Double(left))
+            let kr = weightingRight.process(Double(right))
+            let dryPower = kl * kl + kr * kr
+            blockDryPower += dryPower
+            gain += gainStep
+            // K-weighting is linear and the gain moves slowly, so weighting the dry mix and scaling
+            // by gain² is the output's weighted power to well under 0.01 LU, for half the filtering.
+            meter.addWeighted(power: dryPower * Double(gain * gain))
+            output[2 * frame] = Self.safetyLimit(left * gain)
+            output[2 * frame + 1] = Self.safetyLimit(right * gain)
+        }
+    }
+
+    /// A last-resort soft knee above −4 dBFS that approaches −1.9 dBFS asymptotically, so even a
+    /// mis-set level can never clip or exceed the −1 dBTP ceiling of EBU R 128. At the levels the
+    /// piece is played at (≤ −18 LUFS, peaks near −10 dBFS) it is never reached and changes nothing.
+    @inline(__always)
+    static func safetyLimit(_ x: Float) -> Float {
+        let knee: Float = 0.63
+        let magnitude = abs(x)
+        guard magnitude > knee else { return x }
+        let room: Float = 0.8 - knee
+        let over = (magnitude - knee) / room
+        let limited = knee + room * over / (1 + over)
+        return x < 0 ? -limited : limited
+    }
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/// Equal-tempered frequency of a MIDI note (A4 = 69 = 440 Hz).
+@inline(__always)
+func frequency(midiNote: Float) -> Float { 440 * FastMath.exp2((midiNote - 69) / 12) }
+
+/// One pad note: two PolyBLEP saws detuned by ±cents (the classic string-machine chorus), panned
+/// apart for width, under a slow one-pole envelope so chord changes cross-fade over seconds.
+struct PadVoice: Sendable {
+    var note: Int = -1
+    private var sawLeft = PolyBLEPSaw(phase: 0)
+    private var sawRight = PolyBLEPSaw(phase: 0.5)
+    private var envelope: Float = 0
+    private var envelopeTarget: Float = 0
+    private var envelopeCoefficient: Float = 0
+
+    var isIdle: Bool { note < 0 }
+    var isReleasing: Bool { envelopeTarget == 0 }
+    var level: Float { envelope }
+
+    /// Starts `note` with an attack time constant; `immediately` skips the attack (first chord).
+    mutating func start(note: Int, detuneCents: Float, level: Float, attackFrames: Float, sampleRate: Float, immediately: Bool) {
+        self.note = note
+        let hertz = frequency(midiNote: Float(note))
+        sawLeft.setFrequency(hertz: hertz * FastMath.exp2(detuneCents / 1200), sampleRate: sampleRate)
+        sawRight.setFrequency(hertz: hertz * FastMath.exp2(-detuneCents / 1200), sampleRate: sampleRate)
+        envelopeTarget = level
+        envelopeCoefficient = 1 / attackFrames
+        if immediately { envelope = level }
+    }
+
+    mutating func release(releaseFrames: Float) {
+        envelopeTarget = 0
+        envelopeCoefficient = 1 / releaseFrames
+    }
+
+    @inline(__always)
+    mutating func next() -> (left: Float, right: Float) {
+        envelope += (envelopeTarget - envelope) * envelopeCoefficient
+        if envelopeTarget == 0 && envelope < 1e-5 { note = -1; envelope = 0 }
+        let a = sawLeft.next() * envelope
+        let b = sawRight.next() * envelope
+        return (a * 0.8 + b * 0.2, a * 0.2 + b * 0.8)
+    }
+}
+
+/// A sine with a slow one-pole envelope: the pad's bass, an octave or two under the chord.
+struct BassVoice: Sendable {
+    private var oscillator = SineOscillator()
+    private var envelope: Float = 0
+    private var envelopeTarget: Float = 0
+    private var envelopeCoefficient: Float = 0
+    var isIdle: Bool { envelopeTarget == 0 && envelope == 0 }
+
+    mutating func start(note: Int, level: Float, attackFrames: Float, sampleRate: Float, immediately: Bool) {
+        oscillator.setFrequency(hertz: frequency(midiNote: Float(note)), sampleRate: sampleRate)
+        envelopeTarget = level
+        envelopeCoefficient = 1 / attackFrames
+        if immediately { envelope = level }
+    }
+
+    mutating func release(releaseFrames: Float) {
+        envelopeTarget = 0
+        envelopeCoefficient = 1 / releaseFrames
+    }
+
+    @inline(__always)
+    mutating func next() -> Float {
+        envelope += (envelopeTarget - envelope) * envelopeCoefficient
+        if envelopeTarget == 0 && envelope < 1e-6 { envelope = 0 }
+        return oscillator.next() * envelope
+    }
+}
+
+/// A struck envelope: a short *linear* rise from wherever it is to the peak, then exponential decay.
+///
+/// Rising from the current value (not from zero) keeps every restrike continuous, and a 3 ms
+/// linear attack is fast enough to be heard as a clear onset yet far too slow to click.
+struct StrikeEnvelope: Sendable {
+    private(set) var value: Float = 0
+    private var step: Float = 0
+    private var attackRemaining = 0
+    private var decay: Float = 1
+
+    mutating func strike(peak: Float, attackFrames: Int, decayFrames: Float) {
+        attackRemaining = max(1, attackFrames)
+        step = (peak - value) / Float(attackRemaining)
+        // e^(−1/τ) per frame, τ in frames.
+        decay = FastMath.exp2(-1.442_695 / decayFrames)
+    }
+
+    @inline(__always)
+    mutating func next() -> Float {
+        if attackRemaining > 0 {
+            value += step
+            attackRemaining -= 1
+        } else {
+            value *= decay
+        }
+        return value
+    }
+}
+
+/// The beat pulse: a soft mallet (fundamental plus a fast-fading 4th partial, as on a marimba bar)
+/// over a low heartbeat-like thump, struck on every beat so the tempo is felt, not counted.
+struct PulseVoice: Sendable {
+    private var body = SineOscillator()
+    private var partial = SineOscillator()
+    private var thump = SineOscillator()
+    private var bodyEnvelope = StrikeEnvelope()
+    private var partialEnvelope = StrikeEnvelope()
+    private var thumpEnvelope = StrikeEnvelope()
+
+    mutating func strike(note: Int, accent: Float, sampleRate: Float) {
+        let hertz = frequency(midiNote: Float(note))
+        body.setFrequency(hertz: hertz, sampleRate: sampleRate)
+        partial.setFrequency(hertz: hertz * 3.93, sampleRate: sampleRate)
+        thump.setFrequency(hertz: 58, sampleRate: sampleRate)
+        let attack = Int(0.003 * sampleRate)
+        bodyEnvelope.strike(peak: accent, attackFrames: attack, decayFrames: 0.32 * sampleRate)
+        partialEnvelope.strike(peak: accent * 0.22, attackFrames: attack, decayFrames: 0.045 * sampleRate)
+        thumpEnvelope.strike(peak: accent * 0.9, attackFrames: attack, decayFrames: 0.11 * sampleRate)
+    }
+
+    @inline(__always)
+    mutating func next() -> Float {
+        body.next() * bodyEnvelope.next() + partial.next() * partialEnvelope.next() + thump.next() * thumpEnvelope.next()
+    }
+}
+
+/// A melody note: two-operator FM (Chowning 1973) at a 1:1 ratio whose modulation index decays with
+/// the note, so it starts glassy and settles into a near-sine, like a soft electric piano or bell.
+struct BellVoice: Sendable {
+    private var carrier = SineOscillator()
+    private var modulator = SineOscillator()
+    private var envelope = StrikeEnvelope()
+    private var index = StrikeEnvelope()
+    private(set) var pan: Float = 0.5
+
+    var level: Float { envelope.value }
+
+    mutating func strike(note: Int, velocity: Float, pan: Float, sampleRate: Float) {
+        let hertz = frequency(midiNote: Float(note))
+        carrier.setFrequency(hertz: hertz, sampleRate: sampleRate)
+        modulator.setFrequency(hertz: hertz, sampleRate: sampleRate)
+        envelope.strike(peak: velocity, attackFrames: Int(0.008 * sampleRate), decayFrames: 1.6 * sampleRate)
+        index.strike(peak: 0.16 * velocity, attackFrames: Int(0.008 * sampleRate), decayFrames: 0.35 * sampleRate)
+        self.pan = pan
+    }
+
+    @inline(__always)
+    mutating func next() -> Float {
+        let amplitude = envelope.next()
+        // A silent voice skips its oscillators; its phase does not matter until the next strike.
+        guard amplitude > 1e-5 else { return 0 }
+        let modulation = index.next() * modulator.next()
+        let value = FastMath.sinTurns(carrier.phase + modulation) * amplitude
+        carrier.advance()
+        return value
+    }
+}
