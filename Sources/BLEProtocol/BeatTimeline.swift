@@ -31,7 +31,10 @@ public struct StrapBeat: Hashable, Sendable {
 /// against its arrival time `t`:
 ///
 /// - the last beat can never be later than `t` (it was measured before it was sent): if the sum says
-///   it is, the sum runs fast, and the timeline re-anchors with that beat at `t`;
+///   it is by more than `maximumLeadSeconds`, the sum runs fast, and the timeline re-anchors with
+///   that beat at `t`. The allowance absorbs the first anchor's own lateness: it puts a beat at its
+///   notification's arrival, but that beat may have ended up to a notification interval (1 s)
+///   plus the link latency earlier. 1.5 s of clock drift at 50 ppm takes over 8 hours;
 /// - it should not be earlier than `t - maximumLagSeconds` (a strap notifies about once a second,
 ///   and the last beat of a notification is at most one RR interval plus the link latency old): if
 ///   it is, beats went missing or the clock ran slow, and the timeline re-anchors the same way.
@@ -42,13 +45,16 @@ public struct BeatTimeline: Sendable {
     /// How far behind arrival the last beat of a notification may fall before the timeline
     /// re-anchors. Three seconds covers a 2 s RR interval (30 bpm) plus a second of latency.
     public var maximumLagSeconds: Double
+    /// How far past arrival the sum may put a beat before the timeline re-anchors.
+    public var maximumLeadSeconds: Double
     private var anchorSeconds: Double?
     private var ticksSinceAnchor: Int = 0
     /// How many times the timeline re-anchored after the first anchor.
     public private(set) var reanchorCount = 0
 
-    public init(maximumLagSeconds: Double = 3) {
+    public init(maximumLagSeconds: Double = 3, maximumLeadSeconds: Double = 1.5) {
         self.maximumLagSeconds = maximumLagSeconds
+        self.maximumLeadSeconds = maximumLeadSeconds
     }
 
     /// The beats of one measurement that arrived at `arrivalSeconds`, oldest first.
@@ -60,7 +66,7 @@ public struct BeatTimeline: Sendable {
         if let anchorSeconds {
             candidateLastBeat = anchorSeconds + Double(ticksSinceAnchor + notificationTicks) / 1024
         }
-        if let last = candidateLastBeat, last <= arrivalSeconds, last >= arrivalSeconds - maximumLagSeconds {
+        if let last = candidateLastBeat, last <= arrivalSeconds + maximumLeadSeconds, last >= arrivalSeconds - maximumLagSeconds {
             // Within bounds: keep the running sum.
         } else {
             if anchorSeconds != nil { reanchorCount += 1 }

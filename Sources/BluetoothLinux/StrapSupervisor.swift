@@ -42,12 +42,17 @@ public final class StrapSupervisor: Sendable {
     private let wake = WakeSignal()
 
     /// A supervisor for `target`.
-    public convenience init(target: StrapTarget, configuration: StrapSupervisorConfiguration = .init(), logger: Logger) {
+    public convenience init(
+        target: StrapTarget, configuration: StrapSupervisorConfiguration = .init(), logger: Logger = Logger(label: "lull.strap")
+    ) {
         self.init(connector: Self.connector(for: target, configuration: configuration, logger: logger), configuration: configuration, logger: logger)
     }
 
     /// A supervisor over any connector; tests hand it socketpairs.
-    public init(connector: @escaping Connector, configuration: StrapSupervisorConfiguration = .init(), logger: Logger) {
+    public init(
+        connector: @escaping Connector, configuration: StrapSupervisorConfiguration = .init(),
+        logger: Logger = Logger(label: "lull.strap")
+    ) {
         self.connector = connector
         self.configuration = configuration
         self.logger = logger
@@ -92,7 +97,7 @@ public final class StrapSupervisor: Sendable {
                     return
                 case .lost(let reason, let permanent, let streamed):
                     counters.losses += 1
-                    logger.notice("strap link lost", metadata: ["reason": "\(reason)"])
+                    logger.debug("strap link lost", metadata: ["reason": "\(reason)"])
                     if permanent {
                         emit(.state(.failed(reason: reason), counters))
                         return
@@ -143,7 +148,7 @@ public final class StrapSupervisor: Sendable {
                 if let name = profile.deviceName { emit(.deviceName(name)) }
                 if let battery = profile.batteryPercent { emit(.batteryLevel(percent: Int(battery))) }
                 emit(.state(.streaming, counters))
-                logger.info("strap streaming", metadata: ["mtu": "\(profile.mtu)", "handle": "\(profile.measurementHandle)"])
+                logger.debug("strap streaming", metadata: ["mtu": "\(profile.mtu)", "handle": "\(profile.measurementHandle)"])
             case .measurement(let measurement):
                 let now = MonotonicClock.seconds()
                 lastMeasurementAt = now

@@ -32,9 +32,13 @@ import Testing
     @Test func reanchorsWhenTheSumRunsAheadOfArrival() {
         var timeline = BeatTimeline()
         _ = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, rrIntervals1024: [1024]), arrivalSeconds: 10)
-        // The strap's clock runs fast: a beat "at" 11 s cannot arrive at 10.75 s.
-        let beats = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, rrIntervals1024: [1024]), arrivalSeconds: 10.75)
-        #expect(beats.map(\.beatTimeSeconds) == [10.75])
+        // 0.1 s early is within the allowed lead (the first anchor's own lateness): no re-anchor.
+        let early = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, rrIntervals1024: [1024]), arrivalSeconds: 10.9)
+        #expect(early.map(\.beatTimeSeconds) == [11])
+        #expect(timeline.reanchorCount == 0)
+        // Two more beats "ending at 13 s" cannot have arrived at 11.2 s: 1.8 s is past the 1.5 s allowance.
+        let beats = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, rrIntervals1024: [1024, 1024]), arrivalSeconds: 11.2)
+        #expect(beats.map(\.beatTimeSeconds) == [10.2, 11.2])
         #expect(timeline.reanchorCount == 1)
     }
 
