@@ -1,10 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import BluetoothLinux
+import Foundation
 
-struct ScanCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scan", abstract: "Lists heart-rate straps in range.")
+/// `lull scan [--adapter hci0] [--seconds N]`: lists heart-rate straps advertising in range.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan", abstract: "Lists heart-rate straps in range.",
+        discussion: "An LE scan over raw HCI for devices advertising the Heart Rate service (0x180D); needs CAP_NET_RAW.")
 
-    func run() async throws {
-        throw ValidationError("'lull scan' is not built yet")
+    @Option(help: "Bluetooth adapter.")
+    var adapter = "hci0"
+
+    @Option(help: "How long to scan, in seconds.")
+    var seconds: Double = 5
+
+    func validate() throws {
+        guard seconds.isFinite, seconds > 0, seconds <= 600 else {
+            throw ValidationError("--seconds \(seconds): must be more than 0 and at most 600")
+        }
+    }
+
+    func run() throws {
+        let straps: [DiscoveredStrap]
+        do {
+            straps = try HCIScanner.scan(adapter: adapter, seconds: seconds)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        guard !straps.isEmpty else {
+            print("no heart-rate straps found on \(adapter) in \(JSONWriter.number(seconds)) s")
+            return
+        }
+        print("ADDRESS            TYPE    RSSI  NAME")
+        for strap in straps {
+            let kind = strap.address.kind.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+            let rssi = String(strap.rssiDBm).padding(toLength: 5, withPad: " ", startingAt: 0)
+            print("\(strap.address)  \(kind) \(rssi) \(strap.name ?? "")")
+        }
     }
 }

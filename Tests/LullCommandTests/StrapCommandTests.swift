@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Testing
+
+/// `lull strap`, `lull scan` and `lull emulate-strap` as users and scripts run them.
+@Suite(.timeLimit(.minutes(1)))
+struct StrapCommandTests {
+    static let recording = "polar_h10_slow_breathing_brennan"
+
+    /// The recording's RR values in the strap's 1/1024 s unit, as the emulator must send them.
+    static func expectedTicks(_ url: URL) throws -> [Int] {
+        try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline)
+            .compactMap { Double($0) }.map { Int(($0 * 1.024).rounded()) }
+    }
+
+    /// Plays the whole shared recording through `lull emulate-strap` into `lull strap --json` and
+    /// returns the rr_1024 values received, in order.
+    static func playThrough(faults: String, speed: Int) throws -> (ticks: [Int], expected: [Int], strapStatus: Int32, emulatorStatus: Int32, emulatorLog: String, strapLog: String, lines: [[String: Any]]) {
+        let url = try #require(LullProcess.sharedRecording(recording), "../shared/data/rr/\(recording).txt is missing")
+        let expected = try expectedTicks(url)
+        let path = "/tmp/lull-e2e-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
+        let emulator = try StrapLiveProcess([
+            "emulate-strap", "--listen", "unix:\(path)", "--rr", url.path, "--faults", faults, "--speed", String(speed),
+        ])
+        // Started at the same moment: the client's first connects may find no listener and back off.
+        let strap = try StrapLiveProcess(["strap", "--strap", "unix:\(path)", "--json"])
+        var ticks: [Int] = []
+        var lines: [[String: Any]] = []
+        while ticks.count < expected.count, let line = strap.nextLine() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not JSON: \(line)")
+            lines.append(object)
+            ticks += try #require(object["rr_1024"] as? [Int])
+        }
+        let emulatorStatus = emulator.waitForExit()
+        let strapStatus = strap.interrupt()
+        return (ticks, expected, strapStatus, emulatorStatus, emulator.stderr, strap.stderr, lines)
+    }
+
+    @Test func everyRRValueArrivesExactlyOverAUnixSocket() throws {
+        let run = try Self.playThrough(faults: "garbage=13", speed: 200)
+        #expect(run.ticks == run.expected)
+        #expect(run.ticks.count == 620)
+        #expect(run.emulatorStatus == 0)
+        // Ctrl-C ends lull strap cleanly.
+        #expect(run.strapStatus == 0)
+        #expect(run.emulatorLog.contains("played 620 of 620 RR values"))
+        let first = try #require(run.lines.first)
+        #expect(Set(first.keys) == ["time_s", "heart_rate_bpm", "rr_ms", "rr_1024", "beat_times_s", "contact", "energy_kj", "battery_percent"])
+        #expect(first["battery_percent"] as? Int == 87)
+        // Energy expended rides on every 10th notification only.
+        let withEnergy = run.lines.filter { !($0["energy_kj"] is NSNull) }.count
+        #expect(withEnergy == run.lines.count / 10)
+    }
+
+    @Test func everyRRValueArrivesExactlyWhileTheLinkDropsEvery60sWithGarbage() throws {
+        let run = try Self.playThrough(faults: "drop=60,garbage=7", speed: 200)
+        #expect(run.ticks == run.expected)
+        #expect(run.emulatorStatus == 0)
+        #expect(run.strapStatus == 0)
+        #expect(run.emulatorLog.contains("11 connections, 10 drops, 86 garbage PDUs"))
+        #expect(run.strapLog.components(separatedBy: "link lost: the strap closed the link").count - 1 >= 10)
+    }
+
+    @Test(.enabled(if: !Self.kernelHasBluetooth))
+    func scanWithoutBluetoothIsAClearOneLineError() throws {
+        let result = try LullProcess.run(["scan", "--seconds", "1"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: Bluetooth is not available on this machine (address family not supported)\n")
+    }
+
+    @Test(.enabled(if: !Self.kernelHasBluetooth))
+    func strapToAnAddressWithoutBluetoothIsAClearOneLineError() throws {
+        let result = try LullProcess.run(["strap", "--strap", "AA:BB:CC:DD:EE:FF"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "Error: Bluetooth is not available on this machine (address family not supported)\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test(arguments: [
+        (["strap", "--strap", "AA:BB:CC:DD:EE"], "invalid strap address 'AA:BB:CC:DD:EE': expected AA:BB:CC:DD:EE:FF, auto or unix:PATH"),
+        (["strap", "--strap", "AA:BB:CC:DD:EE:FF/odd"], "invalid strap address 'AA:BB:CC:DD:EE:FF/odd'"),
+        (["emulate-strap", "--listen", "unix:/tmp/x.sock", "--faults", "drop=x"], "--faults item 'drop=x': 'x' is not a positive whole number of seconds"),
+        (["emulate-strap", "--listen", "unix:/tmp/x.sock", "--faults", "wobble=3"], "--faults item 'wobble=3': unknown fault 'wobble'"),
+        (["emulate-strap", "--listen", "unix:/tmp/x.sock", "--rr", "/nonexistent/rr.txt"], "--rr /nonexistent/rr.txt: cannot read it"),
+        (["emulate-strap", "--listen", "/tmp/x.sock"], "--listen /tmp/x.sock: expected unix:PATH"),
+        (["scan", "--seconds", "0"], "--seconds 0.0: must be more than 0"),
+    ])
+    func badInputNamesWhatAndWhere(arguments: [String], message: String) throws {
+        let result = try LullProcess.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(message), "stderr was: \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
+    static var kernelHasBluetooth: Bool {
+        let fd = socket(AF_BLUETOOTH, Int32(SOCK_SEQPACKET.rawValue), 0)
+        if fd >= 0 { close(fd) }
+        return fd >= 0
+    }
+}
