@@ -71,6 +71,10 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // MARK: Fuzz targets (libFuzzer: swift build -c release --sanitize=fuzzer --product Fuzz...)
+        .executableTarget(name: "FuzzHeartRateMeasurement", dependencies: ["BLEProtocol"], swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzATTPDU", dependencies: ["BLEProtocol"], swiftSettings: strictSettings),
+
         // MARK: Tests (Swift Testing)
         .testTarget(name: "HRVCoreTests", dependencies: ["HRVCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BLEProtocolTests", dependencies: ["BLEProtocol"]),
