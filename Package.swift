@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "BluetoothLinuxTests", dependencies: ["BluetoothLinux", "PeripheralEmulator", "BLEProtocol"]),
         .testTarget(name: "SynthCoreTests", dependencies: ["SynthCore"]),
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore"]),
-        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore"]),
+        .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
         .testTarget(name: "LullCommandTests", dependencies: ["lull"]),
     ]

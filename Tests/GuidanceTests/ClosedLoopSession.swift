@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// log10 for the envelope's gain in dB comes from the C library.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Guidance
+import HRVCore
+import ListenerModel
+
+/// One beat of a closed-loop run, as the `lull session --json` line would carry it.
+struct SessionRow: Sendable {
+    var seconds: Double
+    /// Nil on rows written for a strap gap (no beat).
+    var snapshot: HRVSnapshot?
+    var target: MusicTarget
+    var truth: ListenerGroundTruth?
+}
+
+/// Simulated listener -> HRVStream -> IsoController -> music -> listener, beat by beat: the loop
+/// `lull session --source simulate` runs, without audio. A strap silence longer than 2 s is bridged
+/// with `update(sessionSeconds:signal: .gap)` once a second, as a live session would, and the run
+/// ends with one update at the planned length.
+struct ClosedLoopSession {
+    static func run(
+        profile: ListenerProfile, seed: UInt64, artifacts: ArtifactInjection = .none, minutes: Double = 20,
+        configuration: GuidanceConfiguration = .default
+    ) -> [SessionRow] {
+        let planned = minutes * 60
+        var listener = SimulatedListener(profile: profile, seed: seed, artifacts: artifacts)
+        var stream = HRVStream(configuration: .live)
+        var controller = IsoController(configuration: configuration, plannedSessionSeconds: planned)
+        var rows: [SessionRow] = []
+        rows.reserveCapacity(Int(minutes * 120))
+        var target = controller.target
+        var lastSeconds = 0.0
+        while true {
+            let beat = listener.nextBeat(music: musicState(target))
+            var gapSeconds = lastSeconds + 1
+            while min(beat.beatTimeSeconds, planned) - gapSeconds > 1 {
+                target = controller.update(sessionSeconds: gapSeconds, signal: .gap)
+                rows.append(SessionRow(seconds: gapSeconds, snapshot: nil, target: target, truth: nil))
+                gapSeconds += 1
+            }
+            guard beat.beatTimeSeconds <= planned else {
+                target = controller.update(sessionSeconds: planned, signal: .gap)
+                rows.append(SessionRow(seconds: planned, snapshot: nil, target: target, truth: nil))
+                break
+            }
+            let snapshot = stream.append(beat.rrInterval)
+            target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
+            rows.append(SessionRow(seconds: beat.beatTimeSeconds, snapshot: snapshot, target: target, truth: beat.truth))
+            lastSeconds = beat.beatTimeSeconds
+        }
+        return rows
+    }
+
+    /// What the listener hears: the target with the session envelope folded into the level.
+    static func musicState(_ target: MusicTarget) -> MusicState {
+        let loudness = target.envelopeGain > 0 ? target.loudnessLUFS + 20 * log10(target.envelopeGain) : -120
+        return MusicState(
+            tempoBPM: target.tempoBPM, loudnessLUFS: loudness, swellBreathsPerMinute: target.swellBreathsPerMinute,
+            swellDepthLU: target.swellDepthLU)
+    }
+}
+
+/// First against last minutes of a run, from the snapshots (what the session summary reports).
+struct SessionSummary: Sendable {
+    var firstHeartRateBPM: Double
+    var lastHeartRateBPM: Double
+    var firstRMSSDMilliseconds: Double
+    var lastRMSSDMilliseconds: Double
+    var firstBreathsPerMinute: Double
+    var lastBreathsPerMinute: Double
+
+    init(_ rows: [SessionRow], windowSeconds: Double = 300) {
+        let end = rows.last?.seconds ?? 0
+        func mean(_ range: ClosedRange<Double>, _ value: (HRVSnapshot) -> Double?) -> Double {
+            let values = rows.filter { range.contains($0.seconds) }.compactMap { $0.snapshot.flatMap(value) }
+            return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+        }
+        let first = 0...windowSeconds
+        let last = (end - windowSeconds)...end
+        firstHeartRateBPM = mean(first) { $0.heartRateBPM }
+        lastHeartRateBPM = mean(last) { $0.heartRateBPM }
+        firstRMSSDMilliseconds = mean(first) { $0.rmssdMilliseconds }
+        lastRMSSDMilliseconds = mean(last) { $0.rmssdMilliseconds }
+        firstBreathsPerMinute = mean(first) { $0.breathingRatePerMinute }
+        lastBreathsPerMinute = mean(last) { $0.breathingRatePerMinute }
+    }
+
+    var heartRateDropBPM: Double { firstHeartRateBPM - lastHeartRateBPM }
+    var rmssdRiseFraction: Double { lastRMSSDMilliseconds / firstRMSSDMilliseconds - 1 }
+}
