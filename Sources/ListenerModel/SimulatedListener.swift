@@ -95,7 +95,7 @@ public struct SimulatedListener: Sendable {
     /// RSA gain against breathing at 15/min: a slow low-pass decline with rate (Hirsch & Bishop 1981)
     /// times a resonance peak at 6/min (Vaschillo et al. 2002). About 2.4 at 6/min, 1.3 at 9/min,
     /// 1 at 15/min, 0.9 at 18/min.
-    static func rsaGain(breathsPerMinute: Double) -> Double {
+    public static func rsaGain(breathsPerMinute: Double) -> Double {
         let lowPass = (2 / (1 + (breathsPerMinute / 15) * (breathsPerMinute / 15))).squareRoot()
         let offset = (breathsPerMinute - 6) / 2.5
         return lowPass * (1 + 0.8 * exp(-offset * offset))
