@@ -56,18 +56,22 @@ public struct CorrectedIntervals: Sendable, Equatable, Sequence {
 /// into the next), a missed beat is split in two equal intervals, an ectopic or long/short beat is
 /// moved to the midpoint of its neighbours.
 ///
-/// Streaming form: a beat is decided once 6 more beats have arrived, the shortest look-ahead the
-/// classification needs (the 11-beat median centred on the next beat reaches 5 beats past it, and
-/// S22 of the next beat reads dRR two beats past that). The quartile thresholds use the 91 most
-/// recent beats at decision time instead of 91 beats centred on the beat; they change slowly, so
-/// this moves few decisions (see the tests against NeuroKit2's corrected values). Until 46 beats
+/// Streaming form: a beat is decided once `lookaheadBeats` more beats have arrived. Live sessions
+/// use 6, the shortest look-ahead the classification needs (the 11-beat median centred on the next
+/// beat reaches 5 beats past it, and S22 of the next beat reads dRR two beats past that); the
+/// quartile thresholds then use the 91 most recent beats instead of 91 beats centred on the beat.
+/// Recordings replayed from files use 45, which centres the threshold windows as the paper does. Until 46 beats
 /// have arrived nothing is decided, so the first thresholds rest on as many beats as NeuroKit2's
 /// centred windows have at the start of a recording. NeuroKit2 repeats detection on the corrected
 /// series until the artifact count stops falling; one streaming pass does not, and the last two
 /// beats of a recording are never flagged (as in NeuroKit2). Beats without skin contact are flagged
 /// `noContact` and left out of the corrected series whatever the classifier says.
 public struct ArtifactFilter: Sendable {
-    public static let lookaheadBeats = 6
+    /// The shortest look-ahead the classification needs (live use).
+    public static let minimumLookaheadBeats = 6
+    /// The look-ahead that centres the 91-beat threshold windows on the beat, as the published
+    /// method and NeuroKit2 do (offline use: files are replayed with it).
+    public static let centredLookaheadBeats = 45
     static let alpha = 5.2
     static let c1 = 0.13
     static let c2 = 0.17
@@ -98,11 +102,23 @@ public struct ArtifactFilter: Sendable {
     private var nextEmission = 0
     /// Position of the last corrected beat on the raw cumulative-time axis, milliseconds.
     private var lastCorrectedPeak = 0.0
+    /// Position of the previous peak before misplaced beats are moved (after extra beats are
+    /// removed): NeuroKit2 moves all ectopic and long/short beats at once, each to the midpoint of
+    /// its neighbours as they were, so a run of them is not smoothed by its own corrections.
+    private var previousPeakBeforeMoves = 0.0
     private var finished = false
 
-    public init() {}
+    /// Beats between a beat's arrival and its decision.
+    public let lookaheadBeats: Int
 
-    /// Takes the next beat. Decisions become available through `nextDecision()` 6 beats later.
+    /// - Parameter lookaheadBeats: at least `minimumLookaheadBeats`; the threshold windows end this
+    ///   many beats past the beat being judged (`centredLookaheadBeats` centres them).
+    public init(lookaheadBeats: Int = ArtifactFilter.minimumLookaheadBeats) {
+        precondition(lookaheadBeats >= Self.minimumLookaheadBeats && lookaheadBeats <= 60)
+        self.lookaheadBeats = lookaheadBeats
+    }
+
+    /// Takes the next beat. Decisions become available through `nextDecision()` `lookaheadBeats` later.
     public mutating func append(_ beat: RRInterval) {
         precondition(!finished, "append after finish")
         let i = received
@@ -168,11 +184,12 @@ public struct ArtifactFilter: Sendable {
             emit(at: peak)
         case .ectopic, .longShort:
             if i + 1 < received {
-                emit(at: (lastCorrectedPeak + cumulative[(i + 1) % Self.capacity]) / 2)
+                emit(at: (previousPeakBeforeMoves + cumulative[(i + 1) % Self.capacity]) / 2)
             } else {
                 emit(at: peak)
             }
         }
+        if flag != .extra { previousPeakBeforeMoves = peak }
         return ArtifactDecision(beat: beat, flag: flag, corrected: corrected)
     }
 
@@ -195,7 +212,7 @@ public struct ArtifactFilter: Sendable {
         let th2 = Self.alpha * (absMrr.quantile(0.75) - absMrr.quantile(0.25)) / 2
         while nextExamination < received {
             let i = nextExamination
-            if !finished && i + Self.lookaheadBeats >= received { break }
+            if !finished && i + lookaheadBeats >= received { break }
             // NeuroKit2 never examines the last two beats of a recording.
             if finished && i >= received - 2 {
                 nextExamination = received

@@ -1,10 +1,100 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import Dispatch
+import Foundation
+import HRVCore
 
-struct HRVCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hrv", abstract: "Heart-rate variability of an RR file.")
+/// `lull hrv FILE [--window SECONDS] [--step SECONDS] [--json]`: HRV of an RR recording, whole and
+/// per window, raw and artifact-corrected, through the same streaming core a live session uses.
+struct HRVCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hrv",
+        abstract: "Heart-rate variability of an RR file, whole and per window.",
+        discussion: """
+            FILE holds one RR interval per line in milliseconds (Kubios "type 1" text; seconds are \
+            recognised by magnitude; '#' comments and a header are allowed), or two columns: beat \
+            time and RR. Window k holds interval i when k*STEP < t_i <= k*STEP + WINDOW, t_i the \
+            cumulative RR sum; a trailing remainder of at least 0.9*WINDOW is reported flagged partial.
+            """
+    )
 
-    func run() async throws {
-        throw ValidationError("'lull hrv' is not built yet")
+    @Argument(help: "RR interval file.")
+    var file: String
+
+    @Option(help: "Window width in seconds.")
+    var window: Double = 300
+
+    @Option(help: "Distance between window starts in seconds (default: the window width).")
+    var step: Double?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard window.isFinite, window >= 10 else {
+            throw ValidationError("--window \(window): must be at least 10 seconds")
+        }
+        if let step, !(step.isFinite && step > 0) {
+            throw ValidationError("--step \(step): must be a positive number of seconds")
+        }
     }
+
+    func run() throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CommandFailure("cannot read \(file): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
+        let milliseconds: [Double]
+        do {
+            milliseconds = try RRText.parse(text)
+        } catch {
+            throw CommandFailure("\(file): \(error)")
+        }
+        let series = RecordingAnalysis.filter(milliseconds: milliseconds)
+        // Raw and corrected series are independent once filtered: one core each.
+        let results = ResultPair()
+        let window = self.window
+        let step = self.step
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let r =
+                i == 0
+                ? RecordingAnalysis.windows(of: series.raw, flags: series.rawFlags, windowSeconds: window, stepSeconds: step)
+                : RecordingAnalysis.windows(
+                    of: series.corrected, flags: series.correctedFlags, windowSeconds: window, stepSeconds: step)
+            results.set(i, r)
+        }
+        let (raw, corrected) = results.values()
+        // Artifact counts belong to the raw beats; the corrected blocks report the same counts.
+        let report = HRVReport(
+            file: file, windowSeconds: window, stepSeconds: step ?? window, beats: milliseconds.count, raw: raw,
+            corrected: corrected)
+        print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
+    }
+}
+
+/// Two results written by two threads, read after both finished.
+private final class ResultPair: @unchecked Sendable {
+    typealias Value = (whole: HRVWindowResult, windows: [HRVWindowResult])
+    private let lock = NSLock()
+    private var slots: [Value?] = [nil, nil]
+
+    func set(_ i: Int, _ value: Value) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+
+    func values() -> (Value, Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (slots[0]!, slots[1]!)
+    }
+}
+
+/// A failure a user can act on: printed as one line "lull: …" with exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
