@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CBlueZ
 import Glibc
 
 /// A connected SOCK_SEQPACKET socket: one `send` is one message, one `receive` is one message.

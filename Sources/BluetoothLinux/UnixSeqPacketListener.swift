@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CBlueZ
 import Glibc
 
 /// A listening Unix SEQPACKET socket: the emulator's stand-in for a strap that accepts a connection.
