@@ -28,6 +28,12 @@ public struct ATTOpcode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Bit 6 is the Command Flag: commands get no response, even when unsupported (§3.3.1).
     public var isCommand: Bool { rawValue & 0x40 != 0 }
 
+    /// The requests this client sends, which each open a transaction (Part F §3.3.2).
+    public var isClientRequest: Bool {
+        [.exchangeMTURequest, .findInformationRequest, .readByTypeRequest, .readRequest, .readByGroupTypeRequest, .writeRequest]
+            .contains(self)
+    }
+
     public var description: String { "0x" + String(rawValue, radix: 16, uppercase: true) }
 }
 

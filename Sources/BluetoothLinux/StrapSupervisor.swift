@@ -2,6 +2,7 @@
 import BLEProtocol
 import Glibc
 public import Logging
+import Synchronization
 
 /// Settings for `StrapSupervisor`, with the defaults the issue asks for.
 public struct StrapSupervisorConfiguration: Sendable {
@@ -40,6 +41,7 @@ public final class StrapSupervisor: Sendable {
     private let configuration: StrapSupervisorConfiguration
     private let logger: Logger
     private let wake = WakeSignal()
+    private let started = Atomic<Bool>(false)
 
     /// A supervisor for `target`.
     public convenience init(
@@ -61,6 +63,7 @@ public final class StrapSupervisor: Sendable {
     /// Starts the connection thread and returns its events. Call once. The stream ends after
     /// `stop()`, when the consumer stops iterating, or on a permanent failure (`.failed`).
     public func events() -> AsyncStream<StrapEvent> {
+        precondition(!started.exchange(true, ordering: .relaxed), "StrapSupervisor.events() called twice")
         let (stream, continuation) = AsyncStream.makeStream(
             of: StrapEvent.self, bufferingPolicy: .bufferingNewest(configuration.bufferedEvents))
         continuation.onTermination = { [wake] _ in wake.fire() }
@@ -138,9 +141,9 @@ public final class StrapSupervisor: Sendable {
         while true {
             switch action {
             case .send(let pdu):
-                let wasAwaiting = client.isAwaitingResponse
                 do { try socket.send(pdu) } catch { return lost(error.description) }
-                if wasAwaiting { requestSentAt = MonotonicClock.seconds() }
+                // Requests start the transaction timer; confirmations and answers to the server do not.
+                if ATTOpcode(rawValue: pdu.first ?? 0).isClientRequest { requestSentAt = MonotonicClock.seconds() }
             case .subscribed(let profile):
                 streamed = true
                 counters.connections += 1

@@ -15,7 +15,7 @@ struct StrapCommandTests {
 
     /// Plays the whole shared recording through `lull emulate-strap` into `lull strap --json` and
     /// returns the rr_1024 values received, in order.
-    static func playThrough(faults: String, speed: Int) throws -> (ticks: [Int], expected: [Int], strapStatus: Int32, emulatorStatus: Int32, emulatorLog: String, strapLog: String, lines: [[String: Any]]) {
+    static func playThrough(recording: String = Self.recording, faults: String, speed: Int) throws -> (ticks: [Int], expected: [Int], strapStatus: Int32, emulatorStatus: Int32, emulatorLog: String, strapLog: String, lines: [[String: Any]]) {
         let url = try #require(LullProcess.sharedRecording(recording), "../shared/data/rr/\(recording).txt is missing")
         let expected = try expectedTicks(url)
         let path = "/tmp/lull-e2e-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
@@ -59,6 +59,16 @@ struct StrapCommandTests {
         #expect(run.strapStatus == 0)
         #expect(run.emulatorLog.contains("11 connections, 10 drops, 86 garbage PDUs"))
         #expect(run.strapLog.components(separatedBy: "link lost: the strap closed the link").count - 1 >= 10)
+    }
+
+    @Test func aStrapSilentFor5sIsReconnectedWithTheDefaultWatchdogAndLosesNothing() throws {
+        // 337 beats (5 min) at 50x; at recording second 100 the emulator goes silent for 7 wall s.
+        let run = try Self.playThrough(recording: "nsrdb_pyhrv_5min", faults: "stall=7@100", speed: 50)
+        #expect(run.ticks == run.expected)
+        #expect(run.ticks.count == 337)
+        #expect(run.strapLog.contains("link lost: no measurement for 5 s"))
+        #expect(run.emulatorLog.contains("1 stalls"))
+        #expect(run.strapStatus == 0)
     }
 
     @Test(.enabled(if: !Self.kernelHasBluetooth))
