@@ -119,6 +119,12 @@ public struct GuidanceConfiguration: Sendable, Equatable {
     public var calmerHeartRateDropBPM: Double = 3
     public var calmerRMSSDRiseFraction: Double = 0.15
     public var calmerBreathingDropFraction: Double = 0.15
+    /// ...held this long without a break before the lead may go past `unconfirmedTempoDropFraction`.
+    public var calmerConfirmSeconds: Double = 60
+    /// While the lead waits at the unconfirmed cap, up to this long of its pace is kept in hand and
+    /// spent (within the tempo bound) once calm is confirmed; longer waits are simply lost. It makes
+    /// the trajectory insensitive to the exact moment a noisy measure crosses its threshold.
+    public var calmerGraceSeconds: Double = 90
 
     // MARK: Trusting the data
 

@@ -49,13 +49,16 @@ extension IsoController {
         let minutes = credit / 60
         switch target.phase {
         case .match:
-            if let heartRate = trend.fastHeartRateBPM.value { aim.tempoBPM = clampedMatchedTempo(heartRate) }
+            if let heartRate = trend.heartRateMedian.median ?? trend.fastHeartRateBPM.value {
+                aim.tempoBPM = clampedMatchedTempo(heartRate)
+            }
             aim.loudnessLUFS = c.matchLoudnessLUFS
             if swellAnchored, let breaths = trend.fastBreathsPerMinute { aim.guideBreathsPerMinute = breaths }
             aim.swellDepthLU = swellAnchored ? c.matchSwellDepthLU : 0
             aim.brightness = c.matchBrightness
         case .lead:
             let judgement = judge()
+            calmerSeconds = judgement.calmer ? calmerSeconds + credit : 0
             if judgement.activated {
                 enterHold(.activated)
             } else if judgement.following == false {
@@ -66,12 +69,20 @@ extension IsoController {
             }
             guard target.phase == .lead else { return }
             let matched = matchedTempoBPM ?? aim.tempoBPM
-            let allowedDrop = judgement.calmer ? c.maxTempoDropFraction : c.unconfirmedTempoDropFraction
+            let calmer = calmerSeconds >= c.calmerConfirmSeconds
+            let allowedDrop = calmer ? c.maxTempoDropFraction : c.unconfirmedTempoDropFraction
             let leadFloor = matched * (1 - allowedDrop)
             // Only ever lowers the aim here: losing the evidence of calm stops the lead, it does not
             // push the tempo back up (that is hold's step back, and only when activated).
+            let step = c.leadTempoBPMPerMinute * minutes
             if aim.tempoBPM > leadFloor {
-                aim.tempoBPM = max(leadFloor, aim.tempoBPM - c.leadTempoBPMPerMinute * minutes)
+                aim.tempoBPM = max(leadFloor, aim.tempoBPM - step - tempoDebtBPM)
+                tempoDebtBPM = 0
+            } else if !calmer {
+                // Waiting at the cap for the evidence: keep up to `calmerGraceSeconds` of the lead's
+                // pace in hand, so calm confirmed a few seconds later (a noisier estimate crossing its
+                // threshold later) leaves the same trajectory once the tempo has caught up.
+                tempoDebtBPM = min(tempoDebtBPM + step, c.leadTempoBPMPerMinute * c.calmerGraceSeconds / 60)
             }
             if aim.loudnessLUFS > c.leadLoudnessLUFS {
                 aim.loudnessLUFS = max(c.leadLoudnessLUFS, aim.loudnessLUFS - c.leadLoudnessLUPerMinute * minutes)
@@ -83,6 +94,7 @@ extension IsoController {
             aim.brightness = c.leadBrightness
         case .hold:
             let judgement = judge()
+            calmerSeconds = judgement.calmer ? calmerSeconds + credit : 0
             holdSeconds += credit
             // Step back toward them: the guide within easier reach, and when they are more activated
             // the tempo back up toward their heart rate, never above the matched start.
@@ -106,6 +118,7 @@ extension IsoController {
     }
 
     mutating func enterHold(_ reason: HoldReason) {
+        tempoDebtBPM = 0
         target.phase = .hold
         target.holdReason = reason
         holdSeconds = 0

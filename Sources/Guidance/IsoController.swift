@@ -8,17 +8,33 @@ public import HRVCore
 /// `update(sessionSeconds:signal: .gap)` as often as the music needs a target (once a second is
 /// plenty): the lead freezes and the time-driven close still runs.
 ///
+/// ```swift
+/// var stream = HRVStream(configuration: .live)
+/// var controller = IsoController(plannedSessionSeconds: 20 * 60)
+/// for beat in beats {  // RRInterval, times on the session clock
+///     let snapshot = stream.append(beat)
+///     let target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
+///     // tempo, loudness x envelopeGain, swell rate and depth, brightness -> the synthesiser
+/// }
+/// // ...and during a strap silence, once a second:
+/// // let target = controller.update(sessionSeconds: now, signal: .gap)
+/// ```
+///
 /// How it works, in three layers:
 /// 1. **Aims**, per phase, from trusted data only (see `GuidanceConfiguration` for every number):
-///    - *match*: tempo = their heart rate (fast trend), the match level, swell at their breathing rate.
+///    - *match*: tempo = their heart rate (a 60-s median, so an artifact burst does not set the
+///      matched start), the match level, swell at their breathing rate (set once 120 s of breathing
+///      estimates agree, see `anchorIfNeeded`).
 ///    - *lead*: tempo down at `leadTempoBPMPerMinute`, level down at `leadLoudnessLUPerMinute`, guide
 ///      at `guideStepFraction` of their current breathing rate but not below resonance (6/min).
-///      Without evidence that they are calmer the tempo stops at `unconfirmedTempoDropFraction`.
+///      Without evidence that they are calmer the tempo stops at `unconfirmedTempoDropFraction`
+///      (keeping `calmerGraceSeconds` of pace in hand for when the evidence arrives).
 ///    - *hold*: nothing moves, except stepping back toward them: the guide up to `holdGuideFraction`
 ///      of their rate, and, when they are more activated, the tempo up toward their heart rate
 ///      (never above the matched start).
-///    - *close*: time-driven, whatever the data: a slight ritardando, softer, the swell fades out,
-///      then `envelopeGain` ramps to 0 exactly at the planned end.
+///    - *close*: time-driven, whatever the data: a slight ritardando (`closeTempoBPMPerMinute`, so
+///      up to 2 BPM below where the lead stopped), softer, the swell fades out, then `envelopeGain`
+///      ramps to 0 exactly at the planned end. A session shorter than match + close has no lead.
 /// 2. **Judgement** (trusted snapshots; fast trend = 30 s, slow = 180 s exponential averages, RMSSD
 ///    and breathing rate through a 120-s median first, see `MedianWindow`):
 ///    - *following*: their fast-trend breathing rate is at most `followRatio` x the audible guide
@@ -27,7 +43,8 @@ public import HRVCore
 ///    - *more activated*: HR rose `activationHeartRateRiseBPM` above its slow trend or the matched
 ///      start. RMSSD is not used here: a missed artifact inflates it for a minute, and the inflated
 ///      trend then reads as a drop.
-///    - *calmer*: two of HR down, RMSSD up, breathing down, against the end of the match phase.
+///    - *calmer*: two of HR down, RMSSD up, breathing down, against the end of the match phase,
+///      for `calmerConfirmSeconds` without a break.
 ///    Lead -> hold after `followPatienceSeconds` of not following, or at once when more activated.
 ///    Hold -> lead after at least `minimumHoldSeconds`, once they have followed, not activated, for
 ///    `resumeSeconds`.
@@ -65,6 +82,9 @@ public struct IsoController: Sendable {
     var notFollowingSeconds: Double = 0
     var holdSeconds: Double = 0
     var resumeSeconds: Double = 0
+    var calmerSeconds: Double = 0
+    /// Lead progress held back at the unconfirmed cap (see `calmerGraceSeconds`).
+    var tempoDebtBPM: Double = 0
 
     /// What each output field is heading for; outputs slew toward it within the bounds.
     struct Aim: Sendable {
@@ -150,9 +170,11 @@ public struct IsoController: Sendable {
             target.holdReason = nil
         } else if target.phase == .match, seconds >= configuration.matchSeconds, matchedTempoBPM != nil {
             target.phase = .lead
+            // Medians, not averages: an artifact episode in the match phase must not set the
+            // reference that "calmer" is measured from.
             baseline = ListenerBaseline(
-                heartRateBPM: trend.slowHeartRateBPM.value, rmssdMilliseconds: trend.slowRMSSDMilliseconds,
-                breathsPerMinute: trend.slowBreathsPerMinute)
+                heartRateBPM: trend.slowHeartRateBPM.value, rmssdMilliseconds: trend.rmssd.window.median,
+                breathsPerMinute: trend.breathing.window.median)
             aim.tempoBPM = target.tempoBPM
             aim.loudnessLUFS = target.loudnessLUFS
         }
@@ -169,7 +191,7 @@ public struct IsoController: Sendable {
             matchedTempoBPM = tempo
             firstHeartRateSeconds = seconds
         }
-        if !swellAnchored, trend.breathing.window.isFull, let breaths = trend.fastBreathsPerMinute {
+        if !swellAnchored, trend.breathing.window.isFull, let breaths = trend.breathing.window.median {
             aim.guideBreathsPerMinute = breaths
             target.swellBreathsPerMinute = breaths
             swellAnchored = true

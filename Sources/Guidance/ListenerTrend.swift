@@ -92,12 +92,16 @@ struct MeasureTrend: Sendable, Equatable {
 struct ListenerTrend: Sendable, Equatable {
     var fastHeartRateBPM: ExponentialAverage
     var slowHeartRateBPM: ExponentialAverage
+    /// What the match phase sets the tempo from: a 60-s median, so a burst of artifacts in the first
+    /// minutes does not raise the matched start (and with it the floor) for the whole session.
+    var heartRateMedian: MedianWindow
     var rmssd: MeasureTrend
     var breathing: MeasureTrend
 
     init(fastSeconds: Double, slowSeconds: Double, medianSeconds: Double) {
         fastHeartRateBPM = ExponentialAverage(timeConstantSeconds: fastSeconds)
         slowHeartRateBPM = ExponentialAverage(timeConstantSeconds: slowSeconds)
+        heartRateMedian = MedianWindow(windowSeconds: 60, sampleSeconds: 5)
         rmssd = MeasureTrend(fastSeconds: fastSeconds, slowSeconds: slowSeconds, medianSeconds: medianSeconds)
         breathing = MeasureTrend(fastSeconds: fastSeconds, slowSeconds: slowSeconds, medianSeconds: medianSeconds)
     }
@@ -113,6 +117,7 @@ struct ListenerTrend: Sendable, Equatable {
     ) {
         fastHeartRateBPM.add(heartRateBPM, elapsedSeconds: elapsedSeconds)
         slowHeartRateBPM.add(heartRateBPM, elapsedSeconds: elapsedSeconds)
+        _ = heartRateMedian.add(heartRateBPM, atSeconds: seconds)
         if let rmssdMilliseconds {
             rmssd.add(rmssdMilliseconds, atSeconds: seconds, elapsedSeconds: elapsedSeconds)
         }
