@@ -50,7 +50,7 @@ public import HRVCore
 ///    `resumeSeconds`.
 /// 3. **Bounds** on every output: each field slews toward its aim no faster than its configured rate
 ///    over the time since the previous update, tempo never below `(1 - maxTempoDropFraction)` x the
-///    matched start, the swell's peak never above `ceilingLoudnessLUFS`.
+///    matched start nor below `minimumTempoBPM`, the swell's peak never above `ceilingLoudnessLUFS`.
 ///
 /// Trust: a snapshot whose flag is not `.ok`, without skin contact, without a heart rate, or whose
 /// window is more than `maxArtifactPercent` flagged freezes the music (the output repeats, with
@@ -204,6 +204,6 @@ public struct IsoController: Sendable {
 
     /// The lowest tempo the bounds allow now.
     var tempoFloorBPM: Double {
-        (matchedTempoBPM ?? 0) * (1 - configuration.maxTempoDropFraction)
+        max((matchedTempoBPM ?? 0) * (1 - configuration.maxTempoDropFraction), configuration.minimumTempoBPM)
     }
 }

@@ -63,6 +63,19 @@ import Testing
         #expect(SessionBounds().violations(rows).isEmpty)
     }
 
+    /// A slow heart (matched at 55 BPM) is led no lower than the absolute floor, 40 BPM, not to 33.
+    @Test func theTempoNeverGoesBelowTheAbsoluteFloor() throws {
+        var controller = IsoController(plannedSessionSeconds: 3600)
+        let rows = Scripted.drive(&controller, to: 3400) { t, music in
+            let calming = min(t / 1200, 1)
+            return ScriptedState(
+                heartRateBPM: 55 - 5 * calming, rmssdMilliseconds: 40 + 20 * calming,
+                breathsPerMinute: t < 120 ? 12 : music.swellBreathsPerMinute)
+        }
+        #expect(try #require(controller.matchedTempoBPM) == 55)
+        #expect(abs(try #require(rows.map(\.target.tempoBPM).min()) - 40) < 1e-9)
+    }
+
     /// Following alone is one sign of calm; without a second the tempo stops 15 % below the start.
     @Test func withoutEvidenceOfCalmTheTempoStopsAtTheUnconfirmedDrop() throws {
         var controller = IsoController(plannedSessionSeconds: 3600)
