@@ -41,8 +41,8 @@ public struct GuidanceConfiguration: Sendable, Equatable {
     /// not respond (or a recording, open loop) from being led into music far slower than them.
     public var unconfirmedTempoDropFraction: Double = 0.15
     /// Absolute floor: below about 30-40 BPM (inter-onset intervals near 2 s) a pulse stops being
-    /// heard as a beat (London 2012, "Hearing in Time", 2nd ed., Oxford University Press), so the lead never goes lower
-    /// whatever the matched start.
+    /// heard as a beat (London 2012, "Hearing in Time", 2nd ed., Oxford University Press), so the
+    /// lead never goes lower whatever the matched start.
     public var minimumTempoBPM: Double = 40
     /// Ritardando during the close phase.
     public var closeTempoBPMPerMinute: Double = 1

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // sin, exp come from the C library; nothing else of it is used (no I/O, no clock, no Foundation).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A seeded simulated listener whose RR series responds to the music. A test model, honest about
@@ -114,7 +114,8 @@ public struct SimulatedListener: Sendable {
         respiratoryPhase = (respiratoryPhase + 2 * Double.pi * breathsPerMinute / 60 * rrGuess)
             .truncatingRemainder(dividingBy: 2 * Double.pi)
         // Mayer-wave frequency wanders around 0.1 Hz with a 0.01 Hz spread (ECGSYN's c1).
-        mayerFrequencyHz += (0.1 - mayerFrequencyHz) * rrGuess / 20
+        mayerFrequencyHz +=
+            (0.1 - mayerFrequencyHz) * rrGuess / 20
             + 0.01 * (2 * rrGuess / 20).squareRoot() * physiologyRandom.nextGaussian()
         mayerPhase = (mayerPhase + 2 * Double.pi * mayerFrequencyHz * rrGuess)
             .truncatingRemainder(dividingBy: 2 * Double.pi)
@@ -135,11 +136,13 @@ public struct SimulatedListener: Sendable {
         let spontaneous = spontaneousBreathsPerMinute
         let guide = music.swellBreathsPerMinute
         let audible = music.loudnessLUFS > MusicState.silenceLUFS && music.swellDepthLU >= 1
-        following = audible && profile.breathEntrainment > 0 && guide >= 0.7 * breathsPerMinute
+        following =
+            audible && profile.breathEntrainment > 0 && guide >= 0.7 * breathsPerMinute
             && guide <= 1.3 * breathsPerMinute
         let aim = following ? spontaneous + profile.breathEntrainment * (guide - spontaneous) : spontaneous
         // Small wandering of the breath (Ornstein-Uhlenbeck, 60 s, sd 0.3/min) on top of the aim.
-        breathingJitter += -breathingJitter * seconds / 60
+        breathingJitter +=
+            -breathingJitter * seconds / 60
             + 0.3 * (2 * seconds / 60).squareRoot() * physiologyRandom.nextGaussian()
         let base = breathsPerMinute - breathingJitter
         let relaxed = base + (aim - base) * min(1, seconds / 20)
@@ -174,7 +177,8 @@ public struct SimulatedListener: Sendable {
         previousMusic = music
         let tau = target < arousal ? p.calmingTimeConstantSeconds : p.activationTimeConstantSeconds
         // Slow fluctuation of arousal (Ornstein-Uhlenbeck, 60 s, sd 0.02).
-        arousalNoise += -arousalNoise * seconds / 60
+        arousalNoise +=
+            -arousalNoise * seconds / 60
             + 0.02 * (2 * seconds / 60).squareRoot() * physiologyRandom.nextGaussian()
         let base = arousal - arousalNoise
         let relaxed = base + (target - base) * min(1, seconds / tau) + startle

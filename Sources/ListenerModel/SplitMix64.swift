@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // log and cos come from the C library; nothing else of it is used (no I/O, no clock, no Foundation).
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// SplitMix64 (Steele, Lea & Flood 2014, "Fast splittable pseudorandom number generators",

@@ -1,13 +1,14 @@
-// SPDX-License-Identifier: Apache-2.0
-// log10 for the envelope's gain in dB comes from the C library.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Guidance
 import HRVCore
 import ListenerModel
+
+// SPDX-License-Identifier: Apache-2.0
+// log10 for the envelope's gain in dB comes from the C library.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One beat of a closed-loop run, as the `lull session --json` line would carry it.
 struct SessionRow: Sendable {
@@ -50,7 +51,8 @@ struct ClosedLoopSession {
             }
             let snapshot = stream.append(beat.rrInterval)
             target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
-            rows.append(SessionRow(seconds: beat.beatTimeSeconds, snapshot: snapshot, target: target, truth: beat.truth))
+            rows.append(
+                SessionRow(seconds: beat.beatTimeSeconds, snapshot: snapshot, target: target, truth: beat.truth))
             lastSeconds = beat.beatTimeSeconds
         }
         return rows

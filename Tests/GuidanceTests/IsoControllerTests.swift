@@ -7,6 +7,21 @@ import Testing
 @Suite struct IsoControllerTests {
     static let twentyMinutes = 1200.0
 
+    /// A listener whose heart rate falls from the upper to the lower bound of `heartRateBPM` and whose
+    /// RMSSD rises across `rmssdMilliseconds` over 20 minutes, breathing with the guide after 2 minutes.
+    static func calmingFollower(
+        heartRateBPM: ClosedRange<Double>, rmssdMilliseconds: ClosedRange<Double>, ownBreathsPerMinute: Double
+    ) -> (Double, MusicTarget) -> ScriptedState {
+        { t, music in
+            let calming = min(t / 1200, 1)
+            return ScriptedState(
+                heartRateBPM: heartRateBPM.upperBound - (heartRateBPM.upperBound - heartRateBPM.lowerBound) * calming,
+                rmssdMilliseconds: rmssdMilliseconds.lowerBound
+                    + (rmssdMilliseconds.upperBound - rmssdMilliseconds.lowerBound) * calming,
+                breathsPerMinute: t < 120 ? ownBreathsPerMinute : music.swellBreathsPerMinute)
+        }
+    }
+
     @Test func phaseAndReasonRawValuesAreTheJournalSpelling() {
         #expect(GuidancePhase.allCases.map(\.rawValue) == ["match", "lead", "hold", "close"])
         #expect(HoldReason.allCases.map(\.rawValue) == ["not_following", "activated"])
@@ -47,12 +62,9 @@ import Testing
     /// tempo floor, and no further.
     @Test func aFollowerWhoCalmsIsLedToResonanceAndTheTempoFloor() throws {
         var controller = IsoController(plannedSessionSeconds: 3600)
-        let rows = Scripted.drive(&controller, to: 3400) { t, music in
-            let calming = min(t / 1200, 1)
-            return ScriptedState(
-                heartRateBPM: 90 - 15 * calming, rmssdMilliseconds: 18 + 20 * calming,
-                breathsPerMinute: t < 120 ? 18 : music.swellBreathsPerMinute)
-        }
+        let rows = Scripted.drive(
+            &controller, to: 3400,
+            Self.calmingFollower(heartRateBPM: 75...90, rmssdMilliseconds: 18...38, ownBreathsPerMinute: 18))
         let matched = try #require(controller.matchedTempoBPM)
         let lowestTempo = try #require(rows.map(\.target.tempoBPM).min())
         let lowestGuide = try #require(rows.map(\.target.swellBreathsPerMinute).min())
@@ -66,12 +78,9 @@ import Testing
     /// A slow heart (matched at 55 BPM) is led no lower than the absolute floor, 40 BPM, not to 33.
     @Test func theTempoNeverGoesBelowTheAbsoluteFloor() throws {
         var controller = IsoController(plannedSessionSeconds: 3600)
-        let rows = Scripted.drive(&controller, to: 3400) { t, music in
-            let calming = min(t / 1200, 1)
-            return ScriptedState(
-                heartRateBPM: 55 - 5 * calming, rmssdMilliseconds: 40 + 20 * calming,
-                breathsPerMinute: t < 120 ? 12 : music.swellBreathsPerMinute)
-        }
+        let rows = Scripted.drive(
+            &controller, to: 3400,
+            Self.calmingFollower(heartRateBPM: 50...55, rmssdMilliseconds: 40...60, ownBreathsPerMinute: 12))
         #expect(try #require(controller.matchedTempoBPM) == 55)
         #expect(abs(try #require(rows.map(\.target.tempoBPM).min()) - 40) < 1e-9)
     }
@@ -80,7 +89,8 @@ import Testing
     @Test func withoutEvidenceOfCalmTheTempoStopsAtTheUnconfirmedDrop() throws {
         var controller = IsoController(plannedSessionSeconds: 3600)
         let rows = Scripted.drive(&controller, to: 2400) { t, music in
-            ScriptedState(heartRateBPM: 80, rmssdMilliseconds: 30, breathsPerMinute: t < 120 ? 15 : music.swellBreathsPerMinute)
+            ScriptedState(
+                heartRateBPM: 80, rmssdMilliseconds: 30, breathsPerMinute: t < 120 ? 15 : music.swellBreathsPerMinute)
         }
         let matched = try #require(controller.matchedTempoBPM)
         let lowest = try #require(rows.map(\.target.tempoBPM).min())
@@ -178,7 +188,8 @@ import Testing
         }
         for t in stride(from: 1101.0, through: Self.twentyMinutes, by: 1) {
             rows.append(
-                SessionRow(seconds: t, snapshot: nil, target: controller.update(sessionSeconds: t, signal: .gap), truth: nil))
+                SessionRow(
+                    seconds: t, snapshot: nil, target: controller.update(sessionSeconds: t, signal: .gap), truth: nil))
         }
         let close = rows.filter { $0.seconds >= Self.twentyMinutes - 120 }
         #expect(close.allSatisfy { $0.target.phase == .close })
@@ -216,7 +227,8 @@ import Testing
         }
         let before = controller.target
         let after = controller.update(
-            snapshot: Scripted.snapshot(at: 100, ScriptedState(heartRateBPM: 60, breathsPerMinute: 6)), sessionSeconds: 100)
+            snapshot: Scripted.snapshot(at: 100, ScriptedState(heartRateBPM: 60, breathsPerMinute: 6)),
+            sessionSeconds: 100)
         #expect(after.tempoBPM == before.tempoBPM)
         #expect(after.loudnessLUFS == before.loudnessLUFS)
         #expect(after.swellBreathsPerMinute == before.swellBreathsPerMinute)

@@ -22,14 +22,18 @@ import Testing
     @Test func eachKindHasItsShape() {
         var listener = SimulatedListener(profile: .calm, seed: 2, artifacts: .beats(probability: 0.05))
         let beats = RRSeries(&listener, seconds: Self.twentyMinutes, music: .silence).beats
-        let typical = beats.filter { $0.truth.injectedArtifact == nil }.map(\.rrMilliseconds).reduce(0, +)
+        let typical =
+            beats.filter { $0.truth.injectedArtifact == nil }.map(\.rrMilliseconds).reduce(0, +)
             / Double(beats.filter { $0.truth.injectedArtifact == nil }.count)
         for beat in beats where beat.truth.injectedArtifact == .missed {
             #expect(beat.rrMilliseconds > 1.5 * typical)
         }
         for (a, b) in zip(beats, beats.dropFirst())
-        where a.truth.injectedArtifact == .extra && b.truth.injectedArtifact == .extra && a.rrMilliseconds < b.rrMilliseconds {
-            #expect(a.rrMilliseconds < 0.6 * typical && abs(a.rrMilliseconds + b.rrMilliseconds - typical) < 0.4 * typical)
+        where a.truth.injectedArtifact == .extra && b.truth.injectedArtifact == .extra
+            && a.rrMilliseconds < b.rrMilliseconds
+        {
+            #expect(
+                a.rrMilliseconds < 0.6 * typical && abs(a.rrMilliseconds + b.rrMilliseconds - typical) < 0.4 * typical)
         }
         // Delivered times always advance.
         #expect(zip(beats, beats.dropFirst()).allSatisfy { $0.beatTimeSeconds < $1.beatTimeSeconds })

@@ -1,11 +1,12 @@
+import ListenerModel
+
 // SPDX-License-Identifier: Apache-2.0
 // cos and sin for the spectral check come from the C library.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import ListenerModel
 
 /// Runs a listener for a while under fixed music and summarises what came out.
 struct RRSeries {
