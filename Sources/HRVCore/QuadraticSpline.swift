@@ -61,21 +61,46 @@ struct QuadraticSpline: Sendable {
 
         let last = x[n - 1]
         let yLast = y[n - 1]
-        knots.withUnsafeBufferPointer { t in
-            coefficients.withUnsafeBufferPointer { c in
+        let first = x[0]
+        knots.withUnsafeBufferPointer { tb in
+            coefficients.withUnsafeBufferPointer { cb in
+                let t = tb.baseAddress!
+                let c = cb.baseAddress!
+                let out = output.baseAddress!
                 var l = 2
-                for (j, g) in grid.enumerated() {
-                    if g > last || g < x[0] {
-                        output[j] = g > last ? yLast : y[0]
+                // Reciprocals of the knot spans of interval l, recomputed only when l changes:
+                // there are ~4 grid points per interval, and divisions dominate otherwise.
+                var inverse = Self.inverseSpans(t, l)
+                for j in 0..<grid.count {
+                    let g = grid[j]
+                    if g > last || g < first {
+                        out[j] = g > last ? yLast : y[0]
                         continue
                     }
                     // Interval l with t[l] <= g < t[l+1], l in 2 ... n-1 (the last one closed).
-                    while l < n - 1 && g >= t[l + 1] { l += 1 }
-                    let b = Self.basis(knots: t, interval: l, at: g)
-                    output[j] = b.0 * c[l - 2] + b.1 * c[l - 1] + b.2 * c[l]
+                    if l < n - 1 && g >= t[l + 1] {
+                        repeat { l += 1 } while l < n - 1 && g >= t[l + 1]
+                        inverse = Self.inverseSpans(t, l)
+                    }
+                    let a1 = (g - t[l]) * inverse.0
+                    let left = (1 - a1) * inverse.1
+                    let right = a1 * inverse.2
+                    let b0 = (t[l + 1] - g) * left
+                    let b1 = (g - t[l - 1]) * left + (t[l + 2] - g) * right
+                    let b2 = (g - t[l]) * right
+                    out[j] = b0 * c[l - 2] + b1 * c[l - 1] + b2 * c[l]
                 }
             }
         }
+    }
+
+    /// 1/(t[l+1]-t[l]), 1/(t[l+1]-t[l-1]), 1/(t[l+2]-t[l]), zero where a span is empty.
+    @inline(__always)
+    private static func inverseSpans(_ t: UnsafePointer<Double>, _ l: Int) -> (Double, Double, Double) {
+        let d1 = t[l + 1] - t[l]
+        let dA = t[l + 1] - t[l - 1]
+        let dB = t[l + 2] - t[l]
+        return (d1 > 0 ? 1 / d1 : 0, dA > 0 ? 1 / dA : 0, dB > 0 ? 1 / dB : 0)
     }
 
     /// The three nonzero degree-2 B-splines B_{l-2}, B_{l-1}, B_l at `x` in knot interval `l`

@@ -96,24 +96,29 @@ public struct WelchSpectrum: Sendable {
             windowed = [Double](repeating: 0, count: segmentLength)
             windowedSecond = [Double](repeating: 0, count: segmentLength)
         }
-        var s = 0
-        while s < segments {
-            let pair = s + 1 < segments
-            for j in 0..<segmentLength {
-                windowed[j] = (signal[s * hop + j] - mean) * window[j]
-                if pair { windowedSecond[j] = (signal[(s + 1) * hop + j] - mean) * window[j] }
-            }
-            windowed.withUnsafeBufferPointer { a in
-                windowedSecond.withUnsafeBufferPointer { b in
-                    power.withUnsafeMutableBufferPointer { pa in
-                        czt.accumulatePowers(
-                            first: UnsafeBufferPointer(rebasing: a[0..<segmentLength]),
-                            second: pair ? UnsafeBufferPointer(rebasing: b[0..<segmentLength]) : nil,
-                            firstPower: pa, secondPower: pair ? pa : nil)
+        window.withUnsafeBufferPointer { wb in
+            signal.withUnsafeBufferPointer { sb in
+                windowed.withUnsafeMutableBufferPointer { ab in
+                    windowedSecond.withUnsafeMutableBufferPointer { bb in
+                        power.withUnsafeMutableBufferPointer { pa in
+                            let w = wb.baseAddress!, x = sb.baseAddress!, a = ab.baseAddress!, b = bb.baseAddress!
+                            var s = 0
+                            while s < segments {
+                                let pair = s + 1 < segments
+                                let first = x + s * hop
+                                let second = x + (s + 1) * hop
+                                for j in 0..<segmentLength { a[j] = (first[j] - mean) * w[j] }
+                                if pair { for j in 0..<segmentLength { b[j] = (second[j] - mean) * w[j] } }
+                                czt.accumulatePowers(
+                                    first: UnsafeBufferPointer(start: a, count: segmentLength),
+                                    second: pair ? UnsafeBufferPointer(start: b, count: segmentLength) : nil,
+                                    firstPower: pa, secondPower: pair ? pa : nil)
+                                s += pair ? 2 : 1
+                            }
+                        }
                     }
                 }
             }
-            s += pair ? 2 : 1
         }
         transforms[segmentLength] = czt
         let scale = 1 / (Self.samplingRateHz * windowEnergy) / Double(segments)

@@ -15,7 +15,8 @@ public struct ArtifactCounts: Sendable, Equatable {
     /// Flagged beats as a share of all beats, percent; 0 for an empty window.
     public var percent: Double { beats > 0 ? 100 * Double(flagged) / Double(beats) : 0 }
 
-    mutating func count(_ flag: BeatFlag, _ delta: Int) {
+    /// Adds (`delta` = 1) or removes (-1) one beat with `flag`.
+    public mutating func count(_ flag: BeatFlag, _ delta: Int) {
         beats += delta
         switch flag {
         case .ok: break
