@@ -37,6 +37,7 @@ let package = Package(
         ),
         .target(name: "Guidance", dependencies: ["HRVCore"], swiftSettings: strictSettings),
         .target(name: "ListenerModel", dependencies: ["HRVCore"], swiftSettings: strictSettings),
+        .target(name: "Session", dependencies: ["HRVCore", "Guidance"], swiftSettings: strictSettings),
 
         // MARK: System libraries (GRDB's SQLite pattern)
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
@@ -64,7 +65,7 @@ let package = Package(
             name: "lull",
             dependencies: [
                 "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
-                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput",
+                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -79,8 +80,10 @@ let package = Package(
         .testTarget(name: "HRVCoreTests", dependencies: ["HRVCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BLEProtocolTests", dependencies: ["BLEProtocol"]),
         .testTarget(name: "BluetoothLinuxTests", dependencies: ["BluetoothLinux", "PeripheralEmulator", "BLEProtocol"]),
-        .testTarget(name: "SynthCoreTests", dependencies: ["SynthCore"]),
-        .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore"]),
+        // Signal analysis shared by the audio tests (onset and click detectors, loudness series).
+        .target(name: "AudioTestSupport", dependencies: ["SynthCore"], path: "Tests/AudioTestSupport"),
+        .testTarget(name: "SynthCoreTests", dependencies: ["SynthCore", "AudioTestSupport"]),
+        .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
         .testTarget(name: "LullCommandTests", dependencies: ["lull"]),

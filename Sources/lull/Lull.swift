@@ -19,6 +19,7 @@ struct Lull: AsyncParsableCommand {
             StrapCommand.self,
             EmulateStrapCommand.self,
             RenderCommand.self,
+            SessionCommand.self,
         ]
     )
 }

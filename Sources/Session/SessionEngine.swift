@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+public import Guidance
+public import HRVCore
+
+/// One beat's worth of session state: what the live display, the JSON lines, the audio and the
+/// journal read.
+public struct SessionState: Sendable, Equatable {
+    /// Session time of the beat just received, seconds.
+    public var seconds: Double
+    public var beat: RRInterval
+    /// The verdict on the beat just received as far as it is known now: `noContact` when the
+    /// strap said so, otherwise `ok` until the artifact filter decides (6 beats later).
+    public var flag: BeatFlag
+    /// The HRV state after this beat (its `flag` is the verdict on the beat decided at this step).
+    public var snapshot: HRVSnapshot
+    public var target: MusicTarget
+}
+
+/// The guided session as a pure state machine: beats (or gaps) in, HRV snapshot and music target
+/// out, plus the running summary. No clock, no I/O: the caller says what time it is.
+public struct SessionEngine: Sendable {
+    public let plannedSeconds: Double
+    private var stream: HRVStream
+    private var controller: IsoController
+    private var summary: SummaryAccumulator
+    public private(set) var target: MusicTarget
+
+    public init(
+        plannedSeconds: Double, guidance: GuidanceConfiguration = .default,
+        hrv: HRVStream.Configuration = .live
+    ) {
+        self.plannedSeconds = plannedSeconds
+        stream = HRVStream(configuration: hrv)
+        controller = IsoController(configuration: guidance, plannedSessionSeconds: plannedSeconds)
+        summary = SummaryAccumulator(plannedSeconds: plannedSeconds)
+        target = controller.target
+    }
+
+    /// The matched start tempo (nil until the first heart rate).
+    public var matchedTempoBPM: Double? { controller.matchedTempoBPM }
+
+    /// Feeds the beat received at `beat.beatTimeSeconds` (session clock).
+    public mutating func receive(_ beat: RRInterval) -> SessionState {
+        let snapshot = stream.append(beat)
+        target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
+        summary.add(beat: beat, snapshot: snapshot, target: target)
+        return SessionState(
+            seconds: beat.beatTimeSeconds, beat: beat, flag: beat.contact ? .ok : .noContact, snapshot: snapshot,
+            target: target)
+    }
+
+    /// Advances the clock without a beat (the strap is silent or lost): the lead freezes, the close
+    /// still runs. The silence is counted as a strap gap from `since` (the last beat's time).
+    public mutating func silence(at seconds: Double) -> MusicTarget {
+        target = controller.update(sessionSeconds: seconds, signal: .gap)
+        summary.silence(at: seconds)
+        return target
+    }
+
+    /// Records that the strap link dropped (a gap starts) or came back.
+    public mutating func strapLost(at seconds: Double) { summary.strapLost(at: seconds) }
+    public mutating func strapBack(at seconds: Double) { summary.strapBack(at: seconds) }
+
+    /// Ends the session at `seconds` and returns the summary.
+    public mutating func finish(at seconds: Double, endedEarly: Bool) -> SessionSummary {
+        if let last = stream.finish() { summary.final(snapshot: last) }
+        return summary.summary(endSeconds: seconds, endedEarly: endedEarly, matchedTempoBPM: controller.matchedTempoBPM)
+    }
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+import ALSAOutput
+import Guidance
+import SynthCore
+
+/// The listening track of one session: offline (rendered in lockstep with simulated time, to a WAV
+/// file or nowhere) or live (a render thread paced by the device or, for a WAV file, by the clock).
+final class SessionAudio {
+    let store: ParameterStore
+    private var offline: OfflineRenderer?
+    private var live: LiveOutput?
+    private let sampleRate: Int
+    private var offlineFrames: Int64 = 0
+    private let enabled: Bool
+    private(set) var measuredLUFS: Double?
+    private(set) var truePeakDBTP: Double?
+
+    init(plan: SessionPlan, seed: UInt64, initial: MusicTarget) throws {
+        let synth = SynthConfiguration(seed: seed)
+        sampleRate = synth.sampleRate
+        store = ParameterStore(tempoBPM: initial.tempoBPM, loudnessLUFS: Self.level(initial))
+        store.setSwellBreathsPerMinute(initial.swellBreathsPerMinute)
+        store.setSwellDepthLU(initial.swellDepthLU)
+        store.setBrightness(initial.brightness)
+        switch (plan.audio, plan.paced) {
+        case (.none, _):
+            enabled = false
+        case (.wav(let path), false):
+            enabled = true
+            do {
+                offline = try OfflineRenderer(configuration: synth, parameters: store, wavPath: path, measuresTruePeak: true)
+            } catch {
+                throw CommandFailure("cannot write \(path): \(error)")
+            }
+        case (.wav(let path), true):
+            enabled = true
+            live = LiveOutput(synth: synth, parameters: store, configuration: .init(destination: .wavFile(path: path)))
+        case (.alsa(let device), _):
+            enabled = true
+            live = LiveOutput(synth: synth, parameters: store, configuration: .init(destination: .alsa(device: device)))
+        }
+        if let live {
+            do { try live.start() } catch { throw CommandFailure("audio \(plan.audio): \(error)") }
+        }
+    }
+
+    /// The level the store is given: the target loudness, lowered by the fade envelope.
+    static func level(_ target: MusicTarget) -> Double {
+        let gain = max(target.envelopeGain, 0.001)
+        return target.loudnessLUFS + 20 * log10(gain)
+    }
+
+    func apply(_ target: MusicTarget) {
+        store.setTempoBPM(target.tempoBPM)
+        store.setLoudnessLUFS(Self.level(target))
+        store.setSwellBreathsPerMinute(target.swellBreathsPerMinute)
+        store.setSwellDepthLU(target.swellDepthLU)
+        store.setBrightness(target.brightness)
+    }
+
+    /// Offline: renders audio up to session time `seconds`. Live audio runs by itself.
+    func advance(to seconds: Double) throws {
+        guard offline != nil else { return }
+        let due = Int64(seconds * Double(sampleRate)) - offlineFrames
+        if due > 0 {
+            do { try offline!.render(frames: Int(due)) } catch { throw CommandFailure("audio: \(error)") }
+            offlineFrames += due
+        }
+    }
+
+    /// The short-term loudness the render side measured, if audio is playing.
+    var shortTermLUFS: Double? {
+        guard enabled else { return nil }
+        let v = store.shortTermLUFS
+        return v.isFinite ? v : nil
+    }
+
+    var underruns: UInt64 { store.underruns }
+
+    /// Ends the music softly: fades over `fadeSeconds` from session time `seconds`.
+    func finish(at seconds: Double, fadeSeconds: Double) throws {
+        if let live {
+            live.stop(fadeOutSeconds: fadeSeconds)
+            live.waitUntilFinished()
+            measuredLUFS = live.integratedLUFS
+            truePeakDBTP = live.truePeakDBTP
+            return
+        }
+        guard offline != nil else { return }
+        // A linear fade in dB, in small steps so the render-side ramps make it smooth.
+        let start = store.loudnessLUFS
+        let floor = ParameterStore.loudnessRangeLUFS.lowerBound
+        let steps = 40
+        for i in 1...steps {
+            let f = Double(i) / Double(steps)
+            store.setLoudnessLUFS(start + (floor - start) * f)
+            try advance(to: seconds + fadeSeconds * f)
+        }
+        var taken: OfflineRenderer? = nil
+        swap(&taken, &offline)
+        if let renderer = taken {
+            do {
+                let measured = try renderer.finish()
+                measuredLUFS = measured.integratedLUFS
+                truePeakDBTP = measured.truePeakDBTP
+            } catch {
+                throw CommandFailure("audio: \(error)")
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

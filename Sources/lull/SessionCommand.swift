@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import BluetoothLinux
+import Foundation
+import Guidance
+import HRVCore
+import ListenerModel
+import Session
+
+/// `lull session`: a guided relaxation, from activation to calm.
+struct SessionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session",
+        abstract: "Runs a guided relaxation session.",
+        discussion: """
+            SOURCE: simulate (a simulated listener, the default), replay:FILE (an RR recording, open \
+            loop), stdin (one RR interval per line, in ms or {"rr_ms": ...}; with --json a lockstep \
+            protocol: one state line per beat read), strap:ADDRESS, auto (the first strap found) or \
+            unix:PATH (a strap emulator). AUDIO: default or alsa:DEVICE (an ALSA device), FILE.wav, \
+            or none. --fast runs simulated or replayed time as fast as the machine allows.
+            """
+    )
+
+    @Option(help: "simulate | replay:FILE | stdin | strap:ADDRESS | auto | unix:PATH")
+    var source = "simulate"
+
+    @Option(help: "Planned length in minutes.")
+    var minutes: Double = 20
+
+    @Option(help: "default | alsa:DEVICE | FILE.wav | none (default: none with --fast, else default)")
+    var audio: String?
+
+    @Flag(help: "Run simulated or replayed time as fast as possible.")
+    var fast = false
+
+    @Option(help: "Simulated listener: anxious, calm or non-responder.")
+    var profile = "anxious"
+
+    @Option(help: "Seed of the simulated listener and of the music.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Client name or code.")
+    var client: String?
+
+    @Option(help: "Simulated listener only: percent of beats turned into ectopic, missed or extra beats.")
+    var artifacts: Double = 0
+
+    @Option(help: "Bluetooth adapter for strap sources.")
+    var adapter = "hci0"
+
+    @Flag(help: "JSON lines on stdout: one per beat, then {\"summary\": ...}.")
+    var json = false
+
+    func validate() throws {
+        guard minutes.isFinite, minutes >= 1, minutes <= 240 else {
+            throw ValidationError("--minutes \(minutes): must be between 1 and 240")
+        }
+        guard ListenerProfile(name: profile) != nil else {
+            throw ValidationError("--profile \(profile): must be one of anxious, calm, non-responder")
+        }
+        guard artifacts >= 0 && artifacts <= 50 else { throw ValidationError("--artifacts \(artifacts): must be 0-50") }
+        let plan = try SessionPlan(self)
+        if fast, case .strap = plan.source {
+            throw ValidationError("--fast needs a simulated, replayed or stdin source; a strap runs in real time")
+        }
+        if fast, case .alsa = plan.audio {
+            throw ValidationError("--fast cannot play to an ALSA device; use --audio FILE.wav or none")
+        }
+    }
+
+    func run() async throws {
+        let plan = try SessionPlan(self)
+        let stop = StopRequest()
+        let signals = SignalStop.install { stop.request() }
+        defer { _ = signals }
+        var runner = try SessionRunner(plan: plan, command: self)
+        let (summary, audio) = try await runner.run(stop: stop)
+        runner.output.summary(summary, audio: audio)
+    }
+}
+
+/// The parsed choices of one session.
+struct SessionPlan {
+    enum Source {
+        case simulate(ListenerProfile)
+        case replay(path: String)
+        case stdin
+        case strap(StrapTarget)
+    }
+
+    enum Audio: Equatable {
+        case none
+        case wav(path: String)
+        case alsa(device: String)
+    }
+
+    var source: Source
+    var audio: Audio
+    var plannedSeconds: Double
+    var paced: Bool
+
+    init(_ c: SessionCommand) throws {
+        switch c.source {
+        case "simulate": source = .simulate(ListenerProfile(name: c.profile) ?? .anxious)
+        case "stdin": source = .stdin
+        case let s where s.hasPrefix("replay:"):
+            let path = String(s.dropFirst("replay:".count))
+            guard !path.isEmpty else { throw ValidationError("--source replay:FILE needs a file") }
+            source = .replay(path: path)
+        case let s where s == "auto" || s.hasPrefix("unix:") || s.hasPrefix("strap:"):
+            let text = s.hasPrefix("strap:") ? String(s.dropFirst("strap:".count)) : s
+            do {
+                source = .strap(try StrapTarget(parsing: text, adapter: c.adapter))
+            } catch {
+                throw ValidationError("--source \(s): \(error)")
+            }
+        default:
+            throw ValidationError(
+                "--source \(c.source): expected simulate, replay:FILE, stdin, strap:ADDRESS, auto or unix:PATH")
+        }
+        let audioText = c.audio ?? (c.fast ? "none" : "default")
+        switch audioText {
+        case "none": audio = .none
+        case "default": audio = .alsa(device: "default")
+        case let a where a.hasPrefix("alsa:"):
+            let device = String(a.dropFirst("alsa:".count))
+            guard !device.isEmpty else { throw ValidationError("--audio alsa:DEVICE needs a device name") }
+            audio = .alsa(device: device)
+        case let a where a.lowercased().hasSuffix(".wav"): audio = .wav(path: a)
+        default: throw ValidationError("--audio \(audioText): expected default, alsa:DEVICE, FILE.wav or none")
+        }
+        plannedSeconds = c.minutes * 60
+        switch source {
+        case .stdin: paced = false
+        case .strap: paced = true
+        default: paced = !c.fast
+        }
+    }
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+import BLEProtocol
+import BluetoothLinux
+import Foundation
+import Guidance
+import HRVCore
+import ListenerModel
+import Session
+import Synchronization
+
+/// Runs one session: the source's beats through the engine, the engine's targets into the audio,
+/// and the state out to the display or JSON lines. The composition root of `lull session`.
+struct SessionRunner {
+    let plan: SessionPlan
+    let seed: UInt64
+    let artifactProbability: Double
+    var engine: SessionEngine
+    var output: SessionOutput
+    let audio: SessionAudio
+    static let fadeSeconds = 3.0
+
+    init(plan: SessionPlan, command: SessionCommand) throws {
+        self.plan = plan
+        seed = command.seed
+        artifactProbability = command.artifacts / 100
+        engine = SessionEngine(plannedSeconds: plan.plannedSeconds)
+        output = SessionOutput(json: command.json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
+        audio = try SessionAudio(plan: plan, seed: command.seed, initial: engine.target)
+    }
+
+    /// Runs to the planned end, the end of the input, or a stop request; returns the summary.
+    mutating func run(stop: StopRequest) async throws -> (SessionSummary, (Double?, Double?, UInt64)) {
+        let start = ContinuousClock.now
+        var endSeconds = plan.plannedSeconds
+        var endedEarly = false
+        switch plan.source {
+        case .simulate(let profile):
+            var listener = SimulatedListener(
+                profile: profile, seed: seed, artifacts: .beats(probability: artifactProbability))
+            while true {
+                let beat = listener.nextBeat(music: Self.music(engine.target))
+                guard beat.beatTimeSeconds <= plan.plannedSeconds else { break }
+                if try await deliver(beat.rrInterval, start: start, stop: stop) == false {
+                    endSeconds = beat.beatTimeSeconds
+                    endedEarly = true
+                    break
+                }
+            }
+        case .replay(let path):
+            let rr: [Double]
+            do {
+                rr = try RRText.parse(try String(contentsOfFile: path, encoding: .utf8))
+            } catch let error as RRTextError {
+                throw CommandFailure("\(path): \(error)")
+            } catch {
+                throw CommandFailure("cannot read \(path): \(error.localizedDescription)")
+            }
+            var last = 0.0
+            for beat in RecordingAnalysis.beats(milliseconds: rr) {
+                guard beat.beatTimeSeconds <= plan.plannedSeconds else { break }
+                last = beat.beatTimeSeconds
+                if try await deliver(beat, start: start, stop: stop) == false {
+                    endedEarly = true
+                    break
+                }
+            }
+            if last < plan.plannedSeconds {
+                endSeconds = last
+                endedEarly = true
+            }
+        case .stdin:
+            var t = 0.0
+            var lineNumber = 0
+            while let line = readLine() {
+                lineNumber += 1
+                let text = line.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty || text.hasPrefix("#") { continue }
+                guard let rr = Self.parseStdinBeat(text), rr.isFinite, rr > 0 else {
+                    throw CommandFailure("stdin line \(lineNumber): '\(text.prefix(40))' is not an RR interval in ms")
+                }
+                t += rr / 1000
+                if try await deliver(RRInterval(milliseconds: rr, beatTimeSeconds: t), start: start, stop: stop) == false {
+                    break
+                }
+                if t >= plan.plannedSeconds { break }
+            }
+            if t < plan.plannedSeconds {
+                endSeconds = t
+                endedEarly = true
+            }
+        case .strap(let target):
+            (endSeconds, endedEarly) = try await runStrap(target, start: start, stop: stop)
+        }
+        let summary = engine.finish(at: endSeconds, endedEarly: endedEarly)
+        try audio.finish(at: endSeconds, fadeSeconds: Self.fadeSeconds)
+        return (summary, (audio.measuredLUFS, audio.truePeakDBTP, audio.underruns))
+    }
+
+    /// Paces (when live), advances the audio, feeds the engine, prints. False when asked to stop.
+    private mutating func deliver(_ beat: RRInterval, start: ContinuousClock.Instant, stop: StopRequest) async throws
+        -> Bool
+    {
+        if stop.isRequested { return false }
+        if plan.paced {
+            let due = start + .milliseconds(Int64(beat.beatTimeSeconds * 1000))
+            while ContinuousClock.now < due {
+                if stop.isRequested { return false }
+                try? await Task.sleep(until: min(due, ContinuousClock.now + .milliseconds(200)), clock: .continuous)
+            }
+        }
+        try audio.advance(to: beat.beatTimeSeconds)
+        let state = engine.receive(beat)
+        audio.apply(state.target)
+        output.beat(state, audioLUFS: audio.shortTermLUFS)
+        return true
+    }
+
+    /// A strap source: events from the supervisor, merged with a 1-second tick so the music keeps
+    /// its course (and the close still comes) while the strap is silent.
+    private mutating func runStrap(_ target: StrapTarget, start: ContinuousClock.Instant, stop: StopRequest)
+        async throws -> (Double, Bool)
+    {
+        enum Input: Sendable {
+            case event(StrapEvent)
+            case tick
+            case ended
+        }
+        let supervisor = StrapSupervisor(target: target)
+        let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(4096))
+        let events = supervisor.events()
+        func now() -> Double {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await e in events { continuation.yield(.event(e)) }
+                continuation.yield(.ended)
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    continuation.yield(.tick)
+                }
+            }
+            defer {
+                supervisor.stop()
+                group.cancelAll()
+                continuation.finish()
+            }
+            var lastBeat = 0.0
+            var failure: String?
+            loop: for await input in inputs {
+                let t = now()
+                if stop.isRequested { return (t, true) }
+                if t >= plan.plannedSeconds { return (plan.plannedSeconds, false) }
+                switch input {
+                case .tick:
+                    if t - lastBeat > 2 { audio.apply(engine.silence(at: t)) }
+                case .event(.measurement(let m)):
+                    for b in m.beats where b.beatTimeSeconds > lastBeat {
+                        lastBeat = b.beatTimeSeconds
+                        let state = engine.receive(
+                            RRInterval(milliseconds: b.milliseconds, beatTimeSeconds: b.beatTimeSeconds, contact: b.contact))
+                        audio.apply(state.target)
+                        output.beat(state, audioLUFS: audio.shortTermLUFS)
+                    }
+                case .event(.state(let state, let counters)):
+                    switch state {
+                    case .streaming:
+                        engine.strapBack(at: t)
+                        output.event("streaming (connection \(counters.connections))", at: t)
+                    case .lost(let reason):
+                        engine.strapLost(at: t)
+                        output.event("lost: \(reason); the music continues", at: t)
+                    case .connecting(let attempt):
+                        output.event("connecting (attempt \(attempt))", at: t)
+                    case .reconnecting(let attempt, let delay):
+                        output.event("reconnecting in \(String(format: "%.1f", delay)) s (attempt \(attempt))", at: t)
+                    case .failed(let reason):
+                        failure = reason
+                        break loop
+                    }
+                case .event(.batteryLevel(let percent)):
+                    output.event("battery \(percent) %", at: t)
+                case .event(.deviceName(let name)):
+                    output.event("device \(name)", at: t)
+                case .ended:
+                    break loop
+                }
+            }
+            if let failure { throw CommandFailure(failure) }
+            return (now(), true)
+        }
+    }
+
+    static func music(_ t: MusicTarget) -> MusicState {
+        MusicState(
+            tempoBPM: t.tempoBPM, loudnessLUFS: SessionAudio.level(t), swellBreathsPerMinute: t.swellBreathsPerMinute,
+            swellDepthLU: t.swellDepthLU)
+    }
+
+    /// "812.5" or {"rr_ms": 812.5}.
+    static func parseStdinBeat(_ text: String) -> Double? {
+        if let v = Double(text) { return v }
+        guard text.hasPrefix("{"),
+            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+            let v = object["rr_ms"] as? Double
+        else { return nil }
+        return v
+    }
+}
+
+/// Set from a signal handler, read by the session loop.
+final class StopRequest: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func request() { flag.store(true, ordering: .relaxed) }
+    var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
