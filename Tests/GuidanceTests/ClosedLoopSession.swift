@@ -20,40 +20,62 @@ struct SessionRow: Sendable {
 }
 
 /// Simulated listener -> HRVStream -> IsoController -> music -> listener, beat by beat: the loop
-/// `lull session --source simulate` runs, without audio. A strap silence longer than 2 s is bridged
-/// with `update(sessionSeconds:signal: .gap)` once a second, as a live session would, and the run
-/// ends with one update at the planned length.
+/// `lull session --source simulate` runs, without audio.
 struct ClosedLoopSession {
     static func run(
         profile: ListenerProfile, seed: UInt64, artifacts: ArtifactInjection = .none, minutes: Double = 20,
         configuration: GuidanceConfiguration = .default
     ) -> [SessionRow] {
-        let planned = minutes * 60
         var listener = SimulatedListener(profile: profile, seed: seed, artifacts: artifacts)
+        return drive(plannedSeconds: minutes * 60, configuration: configuration) { target in
+            let beat = listener.nextBeat(music: musicState(target))
+            return (beat.rrInterval, beat.truth)
+        }
+    }
+
+    /// A recording replayed open loop (`lull session --source replay:FILE`): it does not listen.
+    static func replay(rrMilliseconds: [Double], minutes: Double = 20) -> [SessionRow] {
+        var index = 0
+        var seconds = 0.0
+        return drive(plannedSeconds: minutes * 60) { _ in
+            guard index < rrMilliseconds.count else { return nil }
+            seconds += rrMilliseconds[index] / 1000
+            index += 1
+            return (RRInterval(milliseconds: rrMilliseconds[index - 1], beatTimeSeconds: seconds), nil)
+        }
+    }
+
+    /// The per-beat loop of a session. A strap silence longer than 2 s is bridged with
+    /// `update(sessionSeconds:signal: .gap)` once a second, as a live session would, and the run ends
+    /// with one update at the planned length (also when the source runs dry first).
+    static func drive(
+        plannedSeconds planned: Double, configuration: GuidanceConfiguration = .default,
+        nextBeat: (MusicTarget) -> (RRInterval, ListenerGroundTruth?)?
+    ) -> [SessionRow] {
         var stream = HRVStream(configuration: .live)
         var controller = IsoController(configuration: configuration, plannedSessionSeconds: planned)
         var rows: [SessionRow] = []
-        rows.reserveCapacity(Int(minutes * 120))
+        rows.reserveCapacity(Int(planned * 2))
         var target = controller.target
         var lastSeconds = 0.0
         while true {
-            let beat = listener.nextBeat(music: musicState(target))
+            let next = nextBeat(target)
+            let beatSeconds = next?.0.beatTimeSeconds ?? planned + 1
             var gapSeconds = lastSeconds + 1
-            while min(beat.beatTimeSeconds, planned) - gapSeconds > 1 {
+            while min(beatSeconds, planned) - gapSeconds > 1 {
                 target = controller.update(sessionSeconds: gapSeconds, signal: .gap)
                 rows.append(SessionRow(seconds: gapSeconds, snapshot: nil, target: target, truth: nil))
                 gapSeconds += 1
             }
-            guard beat.beatTimeSeconds <= planned else {
+            guard let (beat, truth) = next, beatSeconds <= planned else {
                 target = controller.update(sessionSeconds: planned, signal: .gap)
                 rows.append(SessionRow(seconds: planned, snapshot: nil, target: target, truth: nil))
                 break
             }
-            let snapshot = stream.append(beat.rrInterval)
-            target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
-            rows.append(
-                SessionRow(seconds: beat.beatTimeSeconds, snapshot: snapshot, target: target, truth: beat.truth))
-            lastSeconds = beat.beatTimeSeconds
+            let snapshot = stream.append(beat)
+            target = controller.update(snapshot: snapshot, sessionSeconds: beatSeconds)
+            rows.append(SessionRow(seconds: beatSeconds, snapshot: snapshot, target: target, truth: truth))
+            lastSeconds = beatSeconds
         }
         return rows
     }
