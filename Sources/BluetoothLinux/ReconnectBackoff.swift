@@ -6,12 +6,13 @@
 /// [0, 1) (Brooker, "Exponential Backoff And Jitter", AWS Architecture Blog, 2015): half the delay
 /// is guaranteed, so a strap that is off is not hammered, and the other half is random, so several
 /// daemons do not retry in lockstep. The cap bounds how long after a strap comes back Lull notices:
-/// with the default 4 s cap, at most 4 s plus one connection setup.
+/// with the default 3 s cap, at most 3 s plus one connection setup, inside the 5 s the issue allows
+/// even when an over-the-air connection and discovery take a second.
 public struct ReconnectBackoff: Equatable, Sendable {
     public var baseSeconds: Double
     public var capSeconds: Double
 
-    public init(baseSeconds: Double = 0.25, capSeconds: Double = 4) {
+    public init(baseSeconds: Double = 0.25, capSeconds: Double = 3) {
         self.baseSeconds = baseSeconds
         self.capSeconds = capSeconds
     }

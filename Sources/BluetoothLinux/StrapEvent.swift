@@ -47,7 +47,17 @@ public struct StrapCounters: Equatable, Sendable {
     public var beats = 0
     /// PDUs dropped as garbage (undecodable, truncated, unknown handle).
     public var discardedPDUs = 0
+    /// When the state that carries these counters began, in seconds since the supervisor started
+    /// (the clock of `StrapMeasurement.arrivalSeconds`): stamped at the source, so a slow consumer
+    /// still logs the gap's true length.
+    public var atSeconds: Double = 0
     public init() {}
+
+    func stamped(_ originSeconds: Double) -> StrapCounters {
+        var copy = self
+        copy.atSeconds = MonotonicClock.seconds() - originSeconds
+        return copy
+    }
 }
 
 /// What `StrapSupervisor.events()` yields.

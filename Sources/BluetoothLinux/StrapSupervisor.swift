@@ -42,6 +42,9 @@ public final class StrapSupervisor: Sendable {
     private let logger: Logger
     private let wake = WakeSignal()
     private let started = Atomic<Bool>(false)
+    /// CLOCK_MONOTONIC (`MonotonicClock.seconds()`) when the supervisor was made: the zero of
+    /// `StrapMeasurement.arrivalSeconds` and `StrapCounters.atSeconds`.
+    public let originSeconds = MonotonicClock.seconds()
 
     /// A supervisor for `target`.
     public convenience init(
@@ -85,13 +88,13 @@ public final class StrapSupervisor: Sendable {
     }
 
     private func run(emit: (StrapEvent) -> Void) {
-        let start = MonotonicClock.seconds()
+        let start = originSeconds
         var counters = StrapCounters()
         var timeline = BeatTimeline()
         var attempt = 1
         var random = SystemRandomNumberGenerator()
         while !wake.isFired {
-            emit(.state(.connecting(attempt: attempt), counters))
+            emit(.state(.connecting(attempt: attempt), counters.stamped(start)))
             do {
                 let socket = try connector(wake)
                 defer { socket.close() }
@@ -102,23 +105,23 @@ public final class StrapSupervisor: Sendable {
                     counters.losses += 1
                     logger.debug("strap link lost", metadata: ["reason": "\(reason)"])
                     if permanent {
-                        emit(.state(.failed(reason: reason), counters))
+                        emit(.state(.failed(reason: reason), counters.stamped(start)))
                         return
                     }
-                    emit(.state(.lost(reason: reason), counters))
+                    emit(.state(.lost(reason: reason), counters.stamped(start)))
                     if streamed { attempt = 1 } else { attempt += 1 }
                 }
             } catch {
                 if wake.isFired { return }
                 if error.isPermanent {
-                    emit(.state(.failed(reason: error.description), counters))
+                    emit(.state(.failed(reason: error.description), counters.stamped(start)))
                     return
                 }
-                emit(.state(.lost(reason: error.description), counters))
+                emit(.state(.lost(reason: error.description), counters.stamped(start)))
                 attempt += 1
             }
             let delay = configuration.backoff.delaySeconds(attempt: attempt, unitRandom: Double.random(in: 0..<1, using: &random))
-            emit(.state(.reconnecting(attempt: attempt, delaySeconds: delay), counters))
+            emit(.state(.reconnecting(attempt: attempt, delaySeconds: delay), counters.stamped(start)))
             if Poll.sleep(seconds: delay, wake: wake) { return }
         }
     }
@@ -150,7 +153,7 @@ public final class StrapSupervisor: Sendable {
                 lastMeasurementAt = MonotonicClock.seconds()
                 if let name = profile.deviceName { emit(.deviceName(name)) }
                 if let battery = profile.batteryPercent { emit(.batteryLevel(percent: Int(battery))) }
-                emit(.state(.streaming, counters))
+                emit(.state(.streaming, counters.stamped(start)))
                 logger.debug("strap streaming", metadata: ["mtu": "\(profile.mtu)", "handle": "\(profile.measurementHandle)"])
             case .measurement(let measurement):
                 let now = MonotonicClock.seconds()

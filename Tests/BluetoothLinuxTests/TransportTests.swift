@@ -34,9 +34,9 @@ import Testing
 @Suite struct ReconnectBackoffTests {
     @Test func doublesFromAQuarterSecondUpToTheCapWithEqualJitter() {
         let backoff = ReconnectBackoff()
-        #expect((1...7).map { backoff.delaySeconds(attempt: $0, unitRandom: 0) } == [0.125, 0.25, 0.5, 1, 2, 2, 2])
-        #expect((1...7).map { backoff.delaySeconds(attempt: $0, unitRandom: 1) } == [0.25, 0.5, 1, 2, 4, 4, 4])
-        #expect(backoff.delaySeconds(attempt: 1_000_000, unitRandom: 0.5) == 3)
+        #expect((1...7).map { backoff.delaySeconds(attempt: $0, unitRandom: 0) } == [0.125, 0.25, 0.5, 1, 1.5, 1.5, 1.5])
+        #expect((1...7).map { backoff.delaySeconds(attempt: $0, unitRandom: 1) } == [0.25, 0.5, 1, 2, 3, 3, 3])
+        #expect(backoff.delaySeconds(attempt: 1_000_000, unitRandom: 0.5) == 2.25)
     }
 }
 

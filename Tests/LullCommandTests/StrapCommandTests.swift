@@ -15,7 +15,27 @@ struct StrapCommandTests {
 
     /// Plays the whole shared recording through `lull emulate-strap` into `lull strap --json` and
     /// returns the rr_1024 values received, in order.
-    static func playThrough(recording: String = Self.recording, faults: String, speed: Int) throws -> (ticks: [Int], expected: [Int], strapStatus: Int32, emulatorStatus: Int32, emulatorLog: String, strapLog: String, lines: [[String: Any]]) {
+    struct Run: @unchecked Sendable {
+        var ticks: [Int]
+        var expected: [Int]
+        var strapStatus: Int32
+        var emulatorStatus: Int32
+        var emulatorLog: String
+        var strapLog: String
+        var lines: [[String: Any]]
+    }
+
+    /// Runs `playThroughBlocking` on a thread of its own: it blocks on pipes and child exits for
+    /// seconds, and must not hold one of the cooperative pool's threads (one per core) meanwhile.
+    static func playThrough(recording: String = Self.recording, faults: String, speed: Int) async throws -> Run {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try playThroughBlocking(recording: recording, faults: faults, speed: speed) })
+            }
+        }
+    }
+
+    static func playThroughBlocking(recording: String, faults: String, speed: Int) throws -> Run {
         let url = try #require(LullProcess.sharedRecording(recording), "../shared/data/rr/\(recording).txt is missing")
         let expected = try expectedTicks(url)
         let path = "/tmp/lull-e2e-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
@@ -33,11 +53,13 @@ struct StrapCommandTests {
         }
         let emulatorStatus = emulator.waitForExit()
         let strapStatus = strap.interrupt()
-        return (ticks, expected, strapStatus, emulatorStatus, emulator.stderr, strap.stderr, lines)
+        return Run(
+            ticks: ticks, expected: expected, strapStatus: strapStatus, emulatorStatus: emulatorStatus,
+            emulatorLog: emulator.stderr, strapLog: strap.stderr, lines: lines)
     }
 
-    @Test func everyRRValueArrivesExactlyOverAUnixSocket() throws {
-        let run = try Self.playThrough(faults: "garbage=13", speed: 200)
+    @Test func everyRRValueArrivesExactlyOverAUnixSocket() async throws {
+        let run = try await Self.playThrough(faults: "garbage=13", speed: 200)
         #expect(run.ticks == run.expected)
         #expect(run.ticks.count == 620)
         #expect(run.emulatorStatus == 0)
@@ -52,8 +74,8 @@ struct StrapCommandTests {
         #expect(withEnergy == run.lines.count / 10)
     }
 
-    @Test func everyRRValueArrivesExactlyWhileTheLinkDropsEvery60sWithGarbage() throws {
-        let run = try Self.playThrough(faults: "drop=60,garbage=7", speed: 200)
+    @Test func everyRRValueArrivesExactlyWhileTheLinkDropsEvery60sWithGarbage() async throws {
+        let run = try await Self.playThrough(faults: "drop=60,garbage=7", speed: 200)
         #expect(run.ticks == run.expected)
         #expect(run.emulatorStatus == 0)
         #expect(run.strapStatus == 0)
@@ -61,9 +83,9 @@ struct StrapCommandTests {
         #expect(run.strapLog.components(separatedBy: "link lost: the strap closed the link").count - 1 >= 10)
     }
 
-    @Test func aStrapSilentFor5sIsReconnectedWithTheDefaultWatchdogAndLosesNothing() throws {
+    @Test func aStrapSilentFor5sIsReconnectedWithTheDefaultWatchdogAndLosesNothing() async throws {
         // 337 beats (5 min) at 50x; at recording second 100 the emulator goes silent for 7 wall s.
-        let run = try Self.playThrough(recording: "nsrdb_pyhrv_5min", faults: "stall=7@100", speed: 50)
+        let run = try await Self.playThrough(recording: "nsrdb_pyhrv_5min", faults: "stall=7@100", speed: 50)
         #expect(run.ticks == run.expected)
         #expect(run.ticks.count == 337)
         #expect(run.strapLog.contains("link lost: no measurement for 5 s"))
