@@ -28,10 +28,12 @@ struct StrapCommandTests {
     /// Runs `playThroughBlocking` on a thread of its own: it blocks on pipes and child exits for
     /// seconds, and must not hold one of the cooperative pool's threads (one per core) meanwhile.
     static func playThrough(recording: String = Self.recording, faults: String, speed: Int) async throws -> Run {
+        try await offPool { try playThroughBlocking(recording: recording, faults: faults, speed: speed) }
+    }
+
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try playThroughBlocking(recording: recording, faults: faults, speed: speed) })
-            }
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 
@@ -81,6 +83,27 @@ struct StrapCommandTests {
         #expect(run.strapStatus == 0)
         #expect(run.emulatorLog.contains("11 connections, 10 drops, 86 garbage PDUs"))
         #expect(run.strapLog.components(separatedBy: "link lost: the strap closed the link").count - 1 >= 10)
+    }
+
+    @Test func textLinesShowHeartRateRRContactAndBatteryAndCtrlCStopsBothVerbs() async throws {
+        let (lines, strapStatus, emulatorStatus, emulatorLog) = try await Self.offPool { () throws -> ([String], Int32, Int32, String) in
+            let path = "/tmp/lull-text-\(getpid())-\(UUID().uuidString.prefix(8)).sock"
+            // The built-in rhythm (300 beats around 64 bpm) at 20x.
+            let emulator = try StrapLiveProcess(["emulate-strap", "--listen", "unix:\(path)", "--speed", "20"])
+            let strap = try StrapLiveProcess(["strap", "--strap", "unix:\(path)"])
+            var lines: [String] = []
+            while lines.count < 12, let line = strap.nextLine() { lines.append(line) }
+            let strapStatus = strap.interrupt()
+            let emulatorStatus = emulator.interrupt()
+            return (lines, strapStatus, emulatorStatus, emulator.stderr)
+        }
+        #expect(lines.count == 12)
+        let pattern = /HR \d+ bpm  RR (-|[0-9. ]+ ms)  contact detected(  energy \d+ kJ)?  battery 87%/
+        for line in lines { #expect(line.wholeMatch(of: pattern) != nil, "line: \(line)") }
+        #expect(lines.contains { $0.contains("energy") })
+        #expect(strapStatus == 0)
+        #expect(emulatorStatus == 0)
+        #expect(emulatorLog.contains("stopped after"))
     }
 
     @Test func aStrapSilentFor5sIsReconnectedWithTheDefaultWatchdogAndLosesNothing() async throws {
