@@ -147,8 +147,10 @@ public struct GATTClient: Sendable {
         case .handleValueNotification(let handle, let value):
             return notification(handle: handle, value: value)
         case .handleValueIndication(let handle, let value):
-            // Indications must be confirmed (Part F §3.4.7.2) or the server stops sending.
-            _ = notification(handle: handle, value: value)
+            // Indications must be confirmed (Part F §3.4.7.2) or the server stops sending. The
+            // Heart Rate Measurement is notify-only (HRS 1.0 §3.1.1), so nothing Lull reads comes
+            // this way; the value is dropped and only the confirmation matters.
+            _ = (handle, value)
             return .send(ATTPDU.handleValueConfirmation.encoded())
         case .exchangeMTURequest:
             // Some peripherals start their own exchange; answer it (Part F §3.4.2.2).

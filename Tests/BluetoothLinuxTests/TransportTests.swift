@@ -103,3 +103,19 @@ enum Environment {
         return string.isEmpty ? nil : string
     }
 }
+
+@Suite struct BluetoothLinuxErrorTests {
+    @Test(arguments: [
+        (BluetoothLinuxError.fromErrno("socket", EAFNOSUPPORT), "Bluetooth is not available on this machine (address family not supported)", true),
+        (.adapterNotFound("hci3"), "adapter hci3 not found", true),
+        (.adapterDown("hci0"), "adapter hci0 is down (try: bluetoothctl power on)", false),
+        (.permissionDenied("scanning on hci0"), "scanning on hci0: permission denied (scanning needs CAP_NET_RAW)", true),
+        (.fromErrno("connect(AA:BB:CC:DD:EE:FF)", EHOSTUNREACH), "connect(AA:BB:CC:DD:EE:FF) failed: No route to host (errno 113)", false),
+        (.connectTimedOut("AA:BB:CC:DD:EE:FF"), "no connection to AA:BB:CC:DD:EE:FF within the timeout", false),
+    ])
+    func kernelErrorsReadAsOneActionableLine(error: BluetoothLinuxError, message: String, permanent: Bool) {
+        #expect(error.description == message)
+        #expect(error.isPermanent == permanent)
+        #expect(!error.description.contains("\n"))
+    }
+}
