@@ -108,14 +108,27 @@ public struct ArtifactFilter: Sendable {
     private var previousPeakBeforeMoves = 0.0
     private var finished = false
 
+    /// How misplaced (ectopic, long/short) beats are moved.
+    public enum Correction: Sendable {
+        /// Each to the midpoint of its neighbours as recorded, all at once, as NeuroKit2 does: a run
+        /// of misplaced beats (a premature beat and its compensatory pause) is only half smoothed.
+        /// Files use it, so their corrected metrics agree with the reference.
+        case simultaneous
+        /// Each to the midpoint of the corrected previous beat and the next one, in order: a premature
+        /// beat and its pause come out as two ordinary intervals. Live sessions use it.
+        case sequential
+    }
+
     /// Beats between a beat's arrival and its decision.
     public let lookaheadBeats: Int
+    public let correction: Correction
 
     /// - Parameter lookaheadBeats: at least `minimumLookaheadBeats`; the threshold windows end this
     ///   many beats past the beat being judged (`centredLookaheadBeats` centres them).
-    public init(lookaheadBeats: Int = ArtifactFilter.minimumLookaheadBeats) {
+    public init(lookaheadBeats: Int = ArtifactFilter.minimumLookaheadBeats, correction: Correction = .sequential) {
         precondition(lookaheadBeats >= Self.minimumLookaheadBeats && lookaheadBeats <= 60)
         self.lookaheadBeats = lookaheadBeats
+        self.correction = correction
     }
 
     /// Takes the next beat. Decisions become available through `nextDecision()` `lookaheadBeats` later.
@@ -184,7 +197,8 @@ public struct ArtifactFilter: Sendable {
             emit(at: peak)
         case .ectopic, .longShort:
             if i + 1 < received {
-                emit(at: (previousPeakBeforeMoves + cumulative[(i + 1) % Self.capacity]) / 2)
+                let previous = correction == .simultaneous ? previousPeakBeforeMoves : lastCorrectedPeak
+                emit(at: (previous + cumulative[(i + 1) % Self.capacity]) / 2)
             } else {
                 emit(at: peak)
             }

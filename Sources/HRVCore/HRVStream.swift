@@ -30,7 +30,7 @@ public struct HRVStream: Sendable {
     }
 
     public let configuration: Configuration
-    private var filter = ArtifactFilter()
+    private var filter = ArtifactFilter(correction: .sequential)
     private var raw = Track()
     private var corrected = Track()
     private var decided = Track()

@@ -56,7 +56,7 @@ public enum RecordingAnalysis {
 
     private static func singlePass(milliseconds: [Double], lookaheadBeats: Int) -> Series {
         let raw = beats(milliseconds: milliseconds)
-        var filter = ArtifactFilter(lookaheadBeats: lookaheadBeats)
+        var filter = ArtifactFilter(lookaheadBeats: lookaheadBeats, correction: .simultaneous)
         var flags: [BeatFlag] = []
         flags.reserveCapacity(raw.count)
         var corrected: [Double] = []

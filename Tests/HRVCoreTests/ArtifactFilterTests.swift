@@ -15,8 +15,11 @@ import Testing
         }
     }
 
-    static func run(_ rr: [Double], lookahead: Int = ArtifactFilter.minimumLookaheadBeats) -> [ArtifactDecision] {
-        var filter = ArtifactFilter(lookaheadBeats: lookahead)
+    static func run(
+        _ rr: [Double], lookahead: Int = ArtifactFilter.minimumLookaheadBeats,
+        correction: ArtifactFilter.Correction = .simultaneous
+    ) -> [ArtifactDecision] {
+        var filter = ArtifactFilter(lookaheadBeats: lookahead, correction: correction)
         var out: [ArtifactDecision] = []
         for beat in RecordingAnalysis.beats(milliseconds: rr) {
             filter.append(beat)
@@ -79,6 +82,20 @@ import Testing
         #expect(pair.count == 2 && pair.max()! / pair.min()! < 1.3, "\(pair)")
         let total = decisions.flatMap { Array($0.corrected) }.map(\.milliseconds).reduce(0, +)
         #expect(abs(total - rr.reduce(0, +)) < 1e-6)
+    }
+
+    /// Live (sequential) correction turns a premature beat and its pause into ordinary intervals:
+    /// 520 + 1080 ms around 800 ms beats come out within 5 % of 800.
+    @Test func sequentialCorrectionSmoothsAPrematureBeatPair() throws {
+        var rr = [Double](repeating: 800, count: 200)
+        for i in rr.indices { rr[i] += Double((i * 7919) % 13) - 6 }
+        rr[100] = 520
+        rr[101] = 1080
+        let decisions = Self.run(rr, correction: .sequential)
+        #expect(decisions[100].flag != .ok && decisions[101].flag != .ok)
+        let around = decisions[99...102].flatMap { Array($0.corrected) }.map(\.milliseconds)
+        #expect(around.count == 4)
+        #expect(around.allSatisfy { abs($0 - 800) < 40 }, "\(around)")
     }
 
     @Test func beatsWithoutContactAreFlaggedAndLeftOut() {
