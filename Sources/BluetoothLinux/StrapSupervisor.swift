@@ -172,7 +172,11 @@ public final class StrapSupervisor: Sendable {
                 logger.debug("discarded PDU", metadata: ["reason": "\(reason)"])
             case .fail(let error):
                 let permanent = [.heartRateServiceNotFound, .heartRateMeasurementNotFound, .configurationDescriptorNotFound].contains(error)
-                return lost(error.description, permanent: permanent)
+                // Name the timeout actually applied (the client's text assumes the spec's 30 s).
+                let reason =
+                    error == .transactionTimeout
+                    ? "no ATT response within \(Self.format(configuration.transactionTimeoutSeconds)) s" : error.description
+                return lost(reason, permanent: permanent)
             case .none:
                 break
             }

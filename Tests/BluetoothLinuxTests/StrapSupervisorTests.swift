@@ -152,6 +152,27 @@ struct StrapSupervisorTests {
         #expect(emulator.statistics.bursts >= 10)
     }
 
+    @Test func aPeerThatNeverAnswersHitsTheTransactionTimeout() async throws {
+        // The far end is kept open and silent: the Exchange MTU Request is never answered.
+        let silentPeers = Mutex<[SeqPacketSocket]>([])
+        var configuration = StrapSupervisorConfiguration()
+        configuration.transactionTimeoutSeconds = 0.3
+        let supervisor = StrapSupervisor(
+            connector: { _ throws(BluetoothLinuxError) in
+                let (client, server) = try SeqPacketSocket.pair()
+                silentPeers.withLock { $0.append(server) }
+                return client
+            }, configuration: configuration)
+        let received = await Self.collect(supervisor) { $0.states.count >= 3 }
+        #expect(received.states[1] == .lost(reason: "no ATT response within 0.3 s"))
+        // The state is stamped when the timer fired: 0.3 s after connecting, give or take scheduling.
+        let waited = received.timeline[1].0 - received.timeline[0].0
+        #expect(waited >= 0.3 && waited < 2, "waited \(waited) s")
+        // It read the request the client sent, byte for byte.
+        let request = try silentPeers.withLock { try $0[0].receive() }
+        #expect(request == [0x02, 0xB9, 0x00])
+    }
+
     @Test func nobodyListeningIsRetriedNotFatal() async {
         let path = Recordings.socketPath("absent")
         let supervisor = StrapSupervisor(target: .unix(path: path))
