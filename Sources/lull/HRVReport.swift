@@ -67,14 +67,7 @@ struct HRVReport {
         w.field("lf_hf", r.frequencyDomain?.lfHF)
         w.field("coherence", r.coherence)
         w.field("breathing_rate_per_min", r.breathingRatePerMinute)
-        w.beginObject("artifacts")
-        w.field("ectopic", artifacts.ectopic)
-        w.field("missed", artifacts.missed)
-        w.field("extra", artifacts.extra)
-        w.field("long_short", artifacts.longShort)
-        w.field("no_contact", artifacts.noContact)
-        w.endObject()
-        w.field("artifact_pct", artifacts.percent)
+        w.artifacts(artifacts)
         w.endObject()
     }
 

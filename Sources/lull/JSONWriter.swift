@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import HRVCore
 
 /// A small JSON writer that keeps keys in the order written (the contract other programs read)
 /// and writes non-finite numbers as null (JSON has no NaN).
@@ -62,5 +63,19 @@ struct JSONWriter {
     private mutating func prefix(_ key: String) {
         comma()
         text += Self.quoted(key) + ":"
+    }
+}
+
+extension JSONWriter {
+    /// `"artifacts": {"ectopic", "missed", "extra", "long_short", "no_contact"}, "artifact_pct"`.
+    mutating func artifacts(_ counts: ArtifactCounts) {
+        beginObject("artifacts")
+        field("ectopic", counts.ectopic)
+        field("missed", counts.missed)
+        field("extra", counts.extra)
+        field("long_short", counts.longShort)
+        field("no_contact", counts.noContact)
+        endObject()
+        field("artifact_pct", counts.percent)
     }
 }
