@@ -26,7 +26,7 @@ struct HRVReport {
         w.field("step_s", stepSeconds)
         w.field("n_rr", beats)
         w.field("pnn50_denominator", "N-1")
-        w.field("artifact_method", "Lipponen & Tarvainen 2019, streaming, 6-beat look-ahead")
+        w.field("artifact_method", "Lipponen & Tarvainen 2019 (Kubios); thresholds over 91 centred beats; up to 3 passes")
         w.beginObject("whole")
         block(&w, "raw", raw.whole, artifacts: raw.whole.artifacts)
         block(&w, "corrected", corrected.whole, artifacts: raw.whole.artifacts)
