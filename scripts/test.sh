@@ -6,10 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
-swift build -c release 2>&1 | tee .build-release.log | grep -E "warning:|error:" | grep -v "/.build/checkouts/" || true
-if grep -E "^/.*(Sources|Tests)/.*(warning|error):" .build-release.log >/dev/null; then
-    echo "lull: the release build printed warnings or errors from Lull's own code (see above)" >&2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! swift build -c release >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "lull: the release build failed" >&2
     exit 1
 fi
-rm -f .build-release.log
+if grep -E "^/.*/(Sources|Tests)/.*: (warning|error):" "$log" | grep -v "/.build" >&2; then
+    echo "lull: the release build printed warnings from Lull's own code (above)" >&2
+    exit 1
+fi
 swift test --parallel --num-workers 2
