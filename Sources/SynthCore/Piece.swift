@@ -26,7 +26,7 @@ struct Piece: Sendable {
     private var scaleStep = 5
     private var phraseEighth = 0
     private var phrasePlaying = false
-    private var barsOfRestLeft = 2
+    private var barsOfRestLeft = 1
     private var density: Float = 0.25
     private var patternHits: UInt16 = 0
     private var patternSteps: UInt64 = 0  // 16 signed 4-bit steps

@@ -48,11 +48,15 @@ public struct Renderer: ~Copyable {
     private var currentBass = 0
     private var pulses = InlineArray<2, PulseVoice>(repeating: PulseVoice())
     private var nextPulse = 0
-    private var bells = InlineArray<6, BellVoice>(repeating: BellVoice())
+    private var bells = InlineArray<10, BellVoice>(repeating: BellVoice())
     private var padFilterLeft = StateVariableFilter()
     private var padFilterRight = StateVariableFilter()
+    private var padFilterLeft2 = StateVariableFilter()
+    private var padFilterRight2 = StateVariableFilter()
     private var airFilter = StateVariableFilter()
     private var noiseState: UInt32
+    private var noiseLowPass: Float = 0
+    private let noiseSmoothing: Float
 
     private var weightingLeft: KWeightingFilter
     private var weightingRight: KWeightingFilter
@@ -92,6 +96,8 @@ public struct Renderer: ~Copyable {
         brightness = ParameterRamper(value: parameters.brightness, rampFrames: ramp, maximumChangePerFrame: 0.2 * perSecond)
         piece = Piece(seed: configuration.seed)
         noiseState = UInt32(truncatingIfNeeded: configuration.seed &* 0x9E37_79B9) | 1
+        // One-pole at 2.5 kHz ahead of the band-pass: breath, not hiss (1 − e^(−2π·fc/fs)).
+        noiseSmoothing = 1 - FastMath.exp2(Float(-2 * Double.pi * 2_500 / Double(rate) * 1.442_695))
         dryPowerAverage = FastMath.powerRatio(decibels: Self.nominalDryLUFS + 0.691)
         gainDecibels = Float(parameters.loudnessLUFS - Self.nominalDryLUFS)
     }
@@ -158,13 +164,18 @@ public struct Renderer: ~Copyable {
         let targetGain = FastMath.gain(decibels: gainDecibels + swellDecibels) * fadeIn * fadeIn
         gainStep = (targetGain - gain) / Float(blockFrames)
 
-        // Timbre: brightness opens the pad filter over four octaves; the swell brightens on the
+        // Timbre: brightness opens the pad filter over 2.8 octaves (400 Hz ... 2.8 kHz); the swell brightens on the
         // inhale (up to half an octave at 6 LU depth) so the breath is heard in colour as well as level.
         let drift = FastMath.sinTurns(Float(colourPhase)) * 0.35
         let swellOctaves = swell * min(Float(depthLU), 6) / 12
-        let cutoffHertz = 180 * FastMath.exp2(bright * 4 + drift + swellOctaves)
-        padFilterLeft.set(cutoffRatio: cutoffHertz / sampleRate, q: 0.75)
-        padFilterRight.set(cutoffRatio: cutoffHertz * 1.06 / sampleRate, q: 0.75)
+        // Capped at 2.8 kHz: above it the saws' band-limited resets start to sound (and measure) edgy.
+        let cutoffHertz = min(400 * FastMath.exp2(bright * 2.8 + drift + swellOctaves), 2_800)
+        // Two cascaded 2-pole sections (24 dB/octave, Butterworth-like Qs 0.54 and 1.31): the saws'
+        // sharp resets are rounded off, which is what makes the pad warm rather than buzzy.
+        padFilterLeft.set(cutoffRatio: cutoffHertz / sampleRate, q: 0.54)
+        padFilterLeft2.set(cutoffRatio: cutoffHertz / sampleRate, q: 1.31)
+        padFilterRight.set(cutoffRatio: cutoffHertz * 1.06 / sampleRate, q: 0.54)
+        padFilterRight2.set(cutoffRatio: cutoffHertz * 1.06 / sampleRate, q: 1.31)
         airFilter.set(cutoffRatio: 900 * FastMath.exp2(bright + swellOctaves) / sampleRate, q: 0.9)
         // The air layer breathes deeper than the rest: it is the audible "inhale".
         let breath = depthLU > 0 ? 0.35 + 0.65 * (0.5 + 0.5 * swell) : 0.6
@@ -186,7 +197,7 @@ public struct Renderer: ~Copyable {
 
     private mutating func eighthStruck() {
         guard layers.contains(.melody), let note = piece.eighth() else { return }
-        // Steal the quietest bell; with six voices and 1.6 s decays the stolen one is near silent.
+        // Steal the quietest bell; with ten voices and 1.6 s decays the stolen one is near silent.
         var quietest = 0
         for index in 1..<bells.count where bells[index].level < bells[quietest].level { quietest = index }
         bells[quietest].strike(note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(), sampleRate: sampleRate)
@@ -208,7 +219,7 @@ public struct Renderer: ~Copyable {
         startPad(voicing.notes.3, attack: attack, first: first)
         basses[currentBass].release(releaseFrames: release)
         currentBass ^= 1
-        basses[currentBass].start(note: voicing.bass, level: 0.16, attackFrames: attack, sampleRate: sampleRate, immediately: first)
+        basses[currentBass].start(note: voicing.bass, level: 0.11, attackFrames: attack, sampleRate: sampleRate, immediately: first)
     }
 
     private mutating func startPad(_ note: Int, attack: Float, first: Bool) {
@@ -247,8 +258,8 @@ public struct Renderer: ~Copyable {
                 padRight += sample.right
             }
             let bass = basses[0].next() + basses[1].next()
-            var left = padFilterLeft.process(padLeft).low + bass
-            var right = padFilterRight.process(padRight).low + bass
+            var left = padFilterLeft2.process(padFilterLeft.process(padLeft).low).low + bass
+            var right = padFilterRight2.process(padFilterRight.process(padRight).low).low + bass
 
             let pulse = (pulses[0].next() + pulses[1].next()) * 0.5
             left += pulse
@@ -262,15 +273,16 @@ public struct Renderer: ~Copyable {
                 bellLeft += sample * (1 - pan)
                 bellRight += sample * pan
             }
-            left += bellLeft * 0.16
-            right += bellRight * 0.16
+            left += bellLeft * 0.3
+            right += bellRight * 0.3
 
             noiseState ^= noiseState << 13  // xorshift32 (Marsaglia 2003)
             noiseState ^= noiseState >> 17
             noiseState ^= noiseState << 5
             let noise = Float(Int32(bitPattern: noiseState)) * (1.0 / 2_147_483_648)
             airLevel += airStep
-            let air = airFilter.process(noise).band * airLevel
+            noiseLowPass += noiseSmoothing * (noise - noiseLowPass)
+            let air = airFilter.process(noiseLowPass).band * airLevel * 2
 
             let wet = reverb.process(
                 left: padLeft * 0.02 + pulse * 0.25 + bellLeft * 0.12 + air * 0.6,
@@ -291,15 +303,16 @@ public struct Renderer: ~Copyable {
         }
     }
 
-    /// A last-resort soft knee above −4 dBFS that approaches −1.9 dBFS asymptotically, so even a
-    /// mis-set level can never clip or exceed the −1 dBTP ceiling of EBU R 128. At the levels the
-    /// piece is played at (≤ −18 LUFS, peaks near −10 dBFS) it is never reached and changes nothing.
+    /// A last-resort soft knee above −3.1 dBFS that approaches −1.4 dBFS asymptotically, so even a
+    /// mis-set level can never clip or pass the −1 dBTP ceiling of EBU R 128. At the levels the piece
+    /// is played at (true peak about 14 dB above the programme loudness, so ≤ −4 dBTP at −18 LUFS)
+    /// it is not reached and changes nothing.
     @inline(__always)
     static func safetyLimit(_ x: Float) -> Float {
-        let knee: Float = 0.63
+        let knee: Float = 0.7
         let magnitude = abs(x)
         guard magnitude > knee else { return x }
-        let room: Float = 0.8 - knee
+        let room: Float = 0.85 - knee
         let over = (magnitude - knee) / room
         let limited = knee + room * over / (1 + over)
         return x < 0 ? -limited : limited

@@ -17,6 +17,7 @@ public struct TruePeakMeter: Sendable {
 
     public init() {
         for phase in 0..<4 {
+            var sum: Float = 0
             for k in 0..<Self.tapsPerPhase {
                 // Offset of tap k from the interpolation instant, in input samples.
                 let t = Double(k - 6) + Double(phase) / 4
@@ -24,7 +25,10 @@ public struct TruePeakMeter: Sendable {
                 let windowArgument = Double.pi * t / 13  // Hann window cos² spanning ±6.5 samples
                 let window = FastMath.sinDouble(windowArgument + Double.pi / 2)
                 taps[phase * Self.tapsPerPhase + k] = Float(sinc * window * window)
+                sum += taps[phase * Self.tapsPerPhase + k]
             }
+            // Unity gain at DC for every phase, so steady levels read the same between samples.
+            for k in 0..<Self.tapsPerPhase { taps[phase * Self.tapsPerPhase + k] /= sum }
         }
     }
 

@@ -117,9 +117,9 @@ struct PulseVoice: Sendable {
         partial.setFrequency(hertz: hertz * 3.93, sampleRate: sampleRate)
         thump.setFrequency(hertz: 58, sampleRate: sampleRate)
         let attack = Int(0.003 * sampleRate)
-        bodyEnvelope.strike(peak: accent, attackFrames: attack, decayFrames: 0.32 * sampleRate)
+        bodyEnvelope.strike(peak: accent * 0.7, attackFrames: attack, decayFrames: 0.32 * sampleRate)
         partialEnvelope.strike(peak: accent * 0.22, attackFrames: attack, decayFrames: 0.045 * sampleRate)
-        thumpEnvelope.strike(peak: accent * 0.9, attackFrames: attack, decayFrames: 0.11 * sampleRate)
+        thumpEnvelope.strike(peak: accent * 0.4, attackFrames: attack, decayFrames: 0.11 * sampleRate)
     }
 
     @inline(__always)
