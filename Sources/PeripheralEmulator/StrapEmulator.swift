@@ -83,6 +83,18 @@ public final class StrapEmulator: Sendable {
         }
     }
 
+    /// A connector for `StrapSupervisor(connector:)`: each connection is a fresh socketpair whose
+    /// far end this emulator serves; once the recording is played, connecting fails like a strap
+    /// that has gone away. This is the in-process strap (tests, `--source emulated`).
+    public func makeConnector() -> StrapSupervisor.Connector {
+        { _ throws(BluetoothLinuxError) in
+            guard !self.isFinished else { throw .peerUnavailable("the emulated strap, which has played its recording") }
+            let (client, server) = try SeqPacketSocket.pair()
+            self.serveDetached(server)
+            return client
+        }
+    }
+
     /// Listens at `path` and serves clients one after another until the recording is played or
     /// `stop()` is called. `onEvent` reports listener changes (for the command's log).
     public func listen(path: String, onEvent: (String) -> Void = { _ in }) throws(BluetoothLinuxError) {

@@ -46,13 +46,7 @@ struct StrapSupervisorTests {
 
     /// A supervisor whose every connection is a fresh socketpair served by `emulator`.
     static func socketpairSupervisor(_ emulator: StrapEmulator, configuration: StrapSupervisorConfiguration = .init()) -> StrapSupervisor {
-        StrapSupervisor(
-            connector: { _ throws(BluetoothLinuxError) in
-                guard !emulator.isFinished else { throw .peerUnavailable("the emulator, which has finished") }
-                let (client, server) = try SeqPacketSocket.pair()
-                emulator.serveDetached(server)
-                return client
-            }, configuration: configuration)
+        StrapSupervisor(connector: emulator.makeConnector(), configuration: configuration)
     }
 
     @Test func wholeRecordingArrivesExactlyAcrossDropsAndGarbage() async throws {
