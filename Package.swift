@@ -18,6 +18,8 @@ let package = Package(
     products: [
         .executable(name: "lull", targets: ["lull"]),
         .library(name: "HRVCore", targets: ["HRVCore"]),
+        // For the Benchmarks/ package (render speed and malloc counts), which depends on this one by path.
+        .library(name: "SynthCore", targets: ["SynthCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
