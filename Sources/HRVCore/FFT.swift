@@ -14,8 +14,8 @@ import Darwin
 /// so the inner loop walks memory in order. Arbitrary-length DFTs go through `ChirpZ`.
 struct FFT: Sendable {
     let size: Int
-    /// For each radix-4 stage (span L = 4^s·r), W^j, W^2j, W^3j for j < L/4 with W = e^{-2πi/L},
-    /// interleaved as (c1, s1, c2, s2, c3, s3).
+    /// For each radix-4 stage (span L), W^j, W^2j, W^3j for j < L/4 with W = e^{-2πi/L}, stored as
+    /// six runs of L/4 values (cos W^j, sin W^j, cos W^2j, …) so four butterflies load as one vector.
     private let twiddles: [Double]
     private let bitReversed: [Int32]
     private let oddStage: Bool
@@ -29,12 +29,9 @@ struct FFT: Sendable {
         var span = oddStage ? 8 : 4
         while span <= size {
             let quarter = span / 4
-            for j in 0..<quarter {
-                for m in 1...3 {
-                    let angle = -2 * Double.pi * Double(m * j) / Double(span)
-                    t.append(cos(angle))
-                    t.append(sin(angle))
-                }
+            for m in 1...3 {
+                for j in 0..<quarter { t.append(cos(-2 * Double.pi * Double(m * j) / Double(span))) }
+                for j in 0..<quarter { t.append(sin(-2 * Double.pi * Double(m * j) / Double(span))) }
             }
             span *= 4
         }
@@ -94,39 +91,95 @@ struct FFT: Sendable {
             var offset = 0
             while span <= n {
                 let quarter = span / 4
+                let c1 = tw.baseAddress! + offset
+                let s1 = c1 + quarter
+                let c2 = s1 + quarter
+                let s2 = c2 + quarter
+                let c3 = s2 + quarter
+                let s3 = c3 + quarter
                 var start = 0
                 while start < n {
-                    for j in 0..<quarter {
-                        let t = offset + 6 * j
-                        let c1 = tw[t], s1 = tw[t + 1], c2 = tw[t + 2], s2 = tw[t + 3], c3 = tw[t + 4], s3 = tw[t + 5]
-                        let i0 = start + j
-                        let i1 = i0 + quarter
-                        let i2 = i1 + quarter
-                        let i3 = i2 + quarter
-                        // Inputs in bit-reversed order: x0, x2 (W^2j), x1 (W^j), x3 (W^3j).
-                        let x0r = re[i0], x0i = im[i0]
-                        let x2r = re[i1] * c2 - im[i1] * s2, x2i = re[i1] * s2 + im[i1] * c2
-                        let x1r = re[i2] * c1 - im[i2] * s1, x1i = re[i2] * s1 + im[i2] * c1
-                        let x3r = re[i3] * c3 - im[i3] * s3, x3i = re[i3] * s3 + im[i3] * c3
-                        let ar = x0r + x2r, ai = x0i + x2i
-                        let br = x0r - x2r, bi = x0i - x2i
-                        let cr = x1r + x3r, ci = x1i + x3i
-                        let dr = x1r - x3r, di = x1i - x3i
-                        re[i0] = ar + cr
-                        im[i0] = ai + ci
-                        re[i2] = ar - cr
-                        im[i2] = ai - ci
-                        // (b) + (-i)(d) and (b) - (-i)(d)
-                        re[i1] = br + di
-                        im[i1] = bi - dr
-                        re[i3] = br - di
-                        im[i3] = bi + dr
+                    if quarter >= 4 {
+                        var j = 0
+                        while j < quarter {
+                            Self.butterflies4(re, im, start &+ j, quarter, j, c1, s1, c2, s2, c3, s3)
+                            j &+= 4
+                        }
+                    } else {
+                        for j in 0..<quarter {
+                            Self.butterfly(re, im, start &+ j, quarter, c1[j], s1[j], c2[j], s2[j], c3[j], s3[j])
+                        }
                     }
-                    start += span
+                    start &+= span
                 }
-                offset += 6 * quarter
-                span *= 4
+                offset &+= 6 &* quarter
+                span &*= 4
             }
         }
+    }
+
+    /// One radix-4 butterfly on x[i0], x[i0+q], x[i0+2q], x[i0+3q] (bit-reversed order: the
+    /// blocks hold the sub-transforms of residues 0, 2, 1, 3).
+    @inline(__always)
+    private static func butterfly(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ i0: Int, _ q: Int,
+        _ c1: Double, _ s1: Double, _ c2: Double, _ s2: Double, _ c3: Double, _ s3: Double
+    ) {
+        let i1 = i0 &+ q, i2 = i1 &+ q, i3 = i2 &+ q
+        let x0r = re[i0], x0i = im[i0]
+        let x2r = re[i1] * c2 - im[i1] * s2, x2i = re[i1] * s2 + im[i1] * c2
+        let x1r = re[i2] * c1 - im[i2] * s1, x1i = re[i2] * s1 + im[i2] * c1
+        let x3r = re[i3] * c3 - im[i3] * s3, x3i = re[i3] * s3 + im[i3] * c3
+        let ar = x0r + x2r, ai = x0i + x2i
+        let br = x0r - x2r, bi = x0i - x2i
+        let cr = x1r + x3r, ci = x1i + x3i
+        let dr = x1r - x3r, di = x1i - x3i
+        re[i0] = ar + cr
+        im[i0] = ai + ci
+        re[i2] = ar - cr
+        im[i2] = ai - ci
+        // b - i·d and b + i·d
+        re[i1] = br + di
+        im[i1] = bi - dr
+        re[i3] = br - di
+        im[i3] = bi + dr
+    }
+
+    /// Four neighbouring butterflies (j … j+3) at once, the same arithmetic on SIMD4 lanes.
+    @inline(__always)
+    private static func butterflies4(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ i0: Int, _ q: Int, _ j: Int,
+        _ c1p: UnsafePointer<Double>, _ s1p: UnsafePointer<Double>, _ c2p: UnsafePointer<Double>,
+        _ s2p: UnsafePointer<Double>, _ c3p: UnsafePointer<Double>, _ s3p: UnsafePointer<Double>
+    ) {
+        typealias V = SIMD4<Double>
+        @inline(__always) func load(_ p: UnsafePointer<Double>, _ i: Int) -> V {
+            UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+        }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+            UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self)
+        }
+        let i1 = i0 &+ q, i2 = i1 &+ q, i3 = i2 &+ q
+        let c1 = load(c1p, j), s1 = load(s1p, j), c2 = load(c2p, j), s2 = load(s2p, j)
+        let c3 = load(c3p, j), s3 = load(s3p, j)
+        let x0r = load(re, i0), x0i = load(im, i0)
+        let y2r = load(re, i1), y2i = load(im, i1)
+        let y1r = load(re, i2), y1i = load(im, i2)
+        let y3r = load(re, i3), y3i = load(im, i3)
+        let x2r = y2r * c2 - y2i * s2, x2i = y2r * s2 + y2i * c2
+        let x1r = y1r * c1 - y1i * s1, x1i = y1r * s1 + y1i * c1
+        let x3r = y3r * c3 - y3i * s3, x3i = y3r * s3 + y3i * c3
+        let ar = x0r + x2r, ai = x0i + x2i
+        let br = x0r - x2r, bi = x0i - x2i
+        let cr = x1r + x3r, ci = x1i + x3i
+        let dr = x1r - x3r, di = x1i - x3i
+        store(ar + cr, re, i0)
+        store(ai + ci, im, i0)
+        store(ar - cr, re, i2)
+        store(ai - ci, im, i2)
+        store(br + di, re, i1)
+        store(bi - dr, im, i1)
+        store(br - di, re, i3)
+        store(bi + dr, im, i3)
     }
 }
