@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: Pure cores
@@ -62,12 +63,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The session journal: SQLite through GRDB (migrations, the recorder, listing queries).
+        .target(
+            name: "SessionStore",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root
         .executableTarget(
             name: "lull",
             dependencies: [
                 "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
-                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session",
+                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +96,8 @@ let package = Package(
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
-        .testTarget(name: "LullCommandTests", dependencies: ["lull"]),
+        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore"]),
+        .testTarget(
+            name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+import GRDB
+
+/// The journal's versioned schema. Migrations are append-only: a released one is never edited,
+/// a change is a new migration (GRDB `DatabaseMigrator` records which ran in `grdb_migrations`).
+enum SessionSchema {
+    /// `PRAGMA application_id` of a Lull journal: "Lull" in ASCII. Lets `open` tell our file from
+    /// another program's SQLite database before touching it (SQLite file format §1.3.15).
+    static let applicationID: Int32 = 0x4C75_6C6C
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-journal") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // Times: `started_at`/`ended_at` are wall-clock ISO 8601 UTC text (sortable, readable in
+            // the sqlite3 shell); every `t_s` is session time in seconds from the session's start.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sessions (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        client TEXT,
+                        started_at TEXT NOT NULL,
+                        ended_at TEXT,
+                        source TEXT NOT NULL,
+                        strap TEXT,
+                        settings TEXT NOT NULL,
+                        outcome TEXT NOT NULL
+                            CHECK (outcome IN ('running', 'complete', 'ended_early', 'interrupted')),
+                        summary TEXT,
+                        pid INTEGER
+                    );
+                    CREATE INDEX sessions_client_started ON sessions(client, started_at);
+                    CREATE TABLE beats (
+                        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        t_s REAL NOT NULL,
+                        rr_ms REAL NOT NULL,
+                        flag TEXT NOT NULL,
+                        contact INTEGER NOT NULL
+                    );
+                    CREATE INDEX beats_session_t ON beats(session_id, t_s);
+                    CREATE TABLE snapshots (
+                        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        t_s REAL NOT NULL,
+                        hr_bpm REAL,
+                        rmssd_ms REAL,
+                        sdnn_ms REAL,
+                        breathing_rate_per_min REAL,
+                        coherence REAL,
+                        lf_ms2 REAL,
+                        hf_ms2 REAL,
+                        artifact_pct REAL
+                    );
+                    CREATE INDEX snapshots_session_t ON snapshots(session_id, t_s);
+                    CREATE TABLE music (
+                        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        t_s REAL NOT NULL,
+                        phase TEXT NOT NULL,
+                        tempo_bpm REAL NOT NULL,
+                        loudness_lufs REAL NOT NULL,
+                        swell_breaths_per_min REAL NOT NULL,
+                        swell_lu REAL NOT NULL,
+                        measured_lufs REAL
+                    );
+                    CREATE INDEX music_session_t ON music(session_id, t_s);
+                    CREATE TABLE events (
+                        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        t_s REAL NOT NULL,
+                        kind TEXT NOT NULL,
+                        detail TEXT
+                    );
+                    CREATE INDEX events_session_t ON events(session_id, t_s);
+                    """)
+        }
+        return migrator
+    }
+}
