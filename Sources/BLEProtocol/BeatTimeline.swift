@@ -39,7 +39,8 @@ public struct StrapBeat: Hashable, Sendable {
 ///   and the last beat of a notification is at most one RR interval plus the link latency old): if
 ///   it is, beats went missing or the clock ran slow, and the timeline re-anchors the same way.
 ///
-/// The first notification anchors the same way. Re-anchoring moves beat times, never RR values;
+/// The first notification anchors the same way, and so does the first one after `linkRestarted()`:
+/// beats measured while the link was down never arrive, so the sum cannot bridge a reconnection. Re-anchoring moves beat times, never RR values;
 /// HRV is computed from the RR milliseconds, and the beat times only place them on the clock.
 public struct BeatTimeline: Sendable {
     /// How far behind arrival the last beat of a notification may fall before the timeline
@@ -57,6 +58,13 @@ public struct BeatTimeline: Sendable {
         self.maximumLeadSeconds = maximumLeadSeconds
     }
 
+    /// Forgets the anchor: call when a new link starts streaming, since the beats of the gap are lost.
+    public mutating func linkRestarted() {
+        if anchorSeconds != nil { reanchorCount += 1 }
+        anchorSeconds = nil
+        ticksSinceAnchor = 0
+    }
+
     /// The beats of one measurement that arrived at `arrivalSeconds`, oldest first.
     public mutating func beats(of measurement: HeartRateMeasurement, arrivalSeconds: Double) -> [StrapBeat] {
         let rr = measurement.rrIntervals1024
@@ -69,7 +77,7 @@ public struct BeatTimeline: Sendable {
         if let last = candidateLastBeat, last <= arrivalSeconds + maximumLeadSeconds, last >= arrivalSeconds - maximumLagSeconds {
             // Within bounds: keep the running sum.
         } else {
-            if anchorSeconds != nil { reanchorCount += 1 }
+            if candidateLastBeat != nil { reanchorCount += 1 }
             // Put the last beat of this notification at its arrival time; earlier beats follow from it.
             anchorSeconds = arrivalSeconds - Double(notificationTicks) / 1024
             ticksSinceAnchor = 0

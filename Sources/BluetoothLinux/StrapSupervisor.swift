@@ -150,6 +150,7 @@ public final class StrapSupervisor: Sendable {
             case .subscribed(let profile):
                 streamed = true
                 counters.connections += 1
+                timeline.linkRestarted()
                 lastMeasurementAt = MonotonicClock.seconds()
                 if let name = profile.deviceName { emit(.deviceName(name)) }
                 if let battery = profile.batteryPercent { emit(.batteryLevel(percent: Int(battery))) }

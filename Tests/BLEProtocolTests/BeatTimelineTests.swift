@@ -42,6 +42,16 @@ import Testing
         #expect(timeline.reanchorCount == 1)
     }
 
+    @Test func aNewLinkReanchorsEvenAfterAShortGap() {
+        var timeline = BeatTimeline()
+        _ = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, rrIntervals1024: [1024]), arrivalSeconds: 10)
+        timeline.linkRestarted()
+        // 1.5 s later, within the 3 s lag the sum would tolerate: the new link still anchors afresh.
+        let beats = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, rrIntervals1024: [512]), arrivalSeconds: 11.5)
+        #expect(beats.map(\.beatTimeSeconds) == [11.5])
+        #expect(timeline.reanchorCount == 1)
+    }
+
     @Test func noContactBeatsAreFlaggedAndEmptyNotificationsYieldNothing() {
         var timeline = BeatTimeline()
         let flagged = timeline.beats(of: HeartRateMeasurement(heartRateBPM: 60, contact: .notDetected, rrIntervals1024: [1000]), arrivalSeconds: 5)
