@@ -10,13 +10,11 @@ struct PadVoice: Sendable {
     var note: Int = -1
     private var sawLeft = PolyBLEPSaw(phase: 0)
     private var sawRight = PolyBLEPSaw(phase: 0.5)
-    private var envelope: Float = 0
-    private var envelopeTarget: Float = 0
-    private var envelopeCoefficient: Float = 0
+    private var envelope = SlowEnvelope()
 
     var isIdle: Bool { note < 0 }
-    var isReleasing: Bool { envelopeTarget == 0 }
-    var level: Float { envelope }
+    var isReleasing: Bool { envelope.isReleasing }
+    var level: Float { envelope.value }
 
     /// Starts `note` with an attack time constant; `immediately` skips the attack (first chord).
     mutating func start(note: Int, detuneCents: Float, level: Float, attackFrames: Float, sampleRate: Float, immediately: Bool) {
@@ -24,22 +22,17 @@ struct PadVoice: Sendable {
         let hertz = frequency(midiNote: Float(note))
         sawLeft.setFrequency(hertz: hertz * FastMath.exp2(detuneCents / 1200), sampleRate: sampleRate)
         sawRight.setFrequency(hertz: hertz * FastMath.exp2(-detuneCents / 1200), sampleRate: sampleRate)
-        envelopeTarget = level
-        envelopeCoefficient = 1 / attackFrames
-        if immediately { envelope = level }
+        envelope.start(level: level, attackFrames: attackFrames, immediately: immediately)
     }
 
-    mutating func release(releaseFrames: Float) {
-        envelopeTarget = 0
-        envelopeCoefficient = 1 / releaseFrames
-    }
+    mutating func release(releaseFrames: Float) { envelope.release(releaseFrames: releaseFrames) }
 
     @inline(__always)
     mutating func next() -> (left: Float, right: Float) {
-        envelope += (envelopeTarget - envelope) * envelopeCoefficient
-        if envelopeTarget == 0 && envelope < 1e-5 { note = -1; envelope = 0 }
-        let a = sawLeft.next() * envelope
-        let b = sawRight.next() * envelope
+        let amplitude = envelope.next()
+        if envelope.isReleasing && amplitude < 1e-5 { note = -1 }
+        let a = sawLeft.next() * amplitude
+        let b = sawRight.next() * amplitude
         return (a * 0.8 + b * 0.2, a * 0.2 + b * 0.8)
     }
 }
@@ -47,28 +40,44 @@ struct PadVoice: Sendable {
 /// A sine with a slow one-pole envelope: the pad's bass, an octave or two under the chord.
 struct BassVoice: Sendable {
     private var oscillator = SineOscillator()
-    private var envelope: Float = 0
-    private var envelopeTarget: Float = 0
-    private var envelopeCoefficient: Float = 0
-    var isIdle: Bool { envelopeTarget == 0 && envelope == 0 }
+    private var envelope = SlowEnvelope()
 
     mutating func start(note: Int, level: Float, attackFrames: Float, sampleRate: Float, immediately: Bool) {
         oscillator.setFrequency(hertz: frequency(midiNote: Float(note)), sampleRate: sampleRate)
-        envelopeTarget = level
-        envelopeCoefficient = 1 / attackFrames
-        if immediately { envelope = level }
+        envelope.start(level: level, attackFrames: attackFrames, immediately: immediately)
+    }
+
+    mutating func release(releaseFrames: Float) { envelope.release(releaseFrames: releaseFrames) }
+
+    @inline(__always)
+    mutating func next() -> Float { oscillator.next() * envelope.next() }
+}
+
+/// A one-pole envelope gliding toward its level with a time constant in frames: the seconds-long
+/// swells and fades of pad and bass notes (exponential, as analogue envelope generators are).
+struct SlowEnvelope: Sendable {
+    private(set) var value: Float = 0
+    private var target: Float = 0
+    private var coefficient: Float = 0
+
+    var isReleasing: Bool { target == 0 }
+
+    mutating func start(level: Float, attackFrames: Float, immediately: Bool) {
+        target = level
+        coefficient = 1 / attackFrames
+        if immediately { value = level }
     }
 
     mutating func release(releaseFrames: Float) {
-        envelopeTarget = 0
-        envelopeCoefficient = 1 / releaseFrames
+        target = 0
+        coefficient = 1 / releaseFrames
     }
 
     @inline(__always)
     mutating func next() -> Float {
-        envelope += (envelopeTarget - envelope) * envelopeCoefficient
-        if envelopeTarget == 0 && envelope < 1e-6 { envelope = 0 }
-        return oscillator.next() * envelope
+        value += (target - value) * coefficient
+        if target == 0 && value < 1e-6 { value = 0 }  // settle to exact silence (no denormals)
+        return value
     }
 }
 

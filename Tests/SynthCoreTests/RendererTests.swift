@@ -49,8 +49,7 @@ import AudioTestSupport
 
     /// Abrupt target changes (tempo 50→110, loudness −32→−20, brightness 0→1, swell on, rate changes)
     /// are ramped: no discontinuity, no NaN, and true peak stays under −1 dBTP.
-    @Test(.timeLimit(.minutes(1)))
-    func abruptParameterChangesMakeNoClicks() {
+    @Test func abruptParameterChangesMakeNoClicks() {
         let rate = 48_000
         let store = ParameterStore(tempoBPM: 50, loudnessLUFS: -32, swellBreathsPerMinute: 4, swellDepthLU: 0, brightness: 0)
         let samples = AudioAnalysis.render(SynthConfiguration(sampleRate: rate, seed: 9), store: store, frames: rate * 16, chunk: 512) { frame in
