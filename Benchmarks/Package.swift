@@ -22,6 +22,15 @@ let package = Package(
             ],
             path: "Benchmarks/RenderBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "HRVBenchmark",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HRVCore", package: "Lull"),
+            ],
+            path: "Benchmarks/HRVBenchmark",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
