@@ -94,7 +94,10 @@ extension SessionDatabase {
                 try Row.fetchAll(
                     db, sql: "SELECT t_s, rr_ms, flag, contact FROM beats WHERE session_id = ? ORDER BY rowid",
                     arguments: [sessionID]
-                ).map { StoredBeat(seconds: $0["t_s"], rrMilliseconds: $0["rr_ms"], flag: $0["flag"], contact: $0["contact"]) }
+                ).map {
+                    StoredBeat(
+                        seconds: $0["t_s"], rrMilliseconds: $0["rr_ms"], flag: $0["flag"], contact: $0["contact"])
+                }
             }
         } catch {
             throw .write(Self.describe(error))
@@ -105,7 +108,9 @@ extension SessionDatabase {
     public func outcome(sessionID: Int64) throws(SessionJournalError) -> (outcome: String, events: [String])? {
         do {
             return try queue.read { db in
-                guard let outcome = try String.fetchOne(db, sql: "SELECT outcome FROM sessions WHERE id = ?", arguments: [sessionID])
+                guard
+                    let outcome = try String.fetchOne(
+                        db, sql: "SELECT outcome FROM sessions WHERE id = ?", arguments: [sessionID])
                 else { return nil }
                 let kinds = try String.fetchAll(
                     db, sql: "SELECT kind FROM events WHERE session_id = ? ORDER BY rowid", arguments: [sessionID])

@@ -37,7 +37,9 @@ public final class SessionDatabase: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             let migrator = SessionSchema.migrator
-            if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) { throw SessionJournalError.newerSchema(path: path) }
+            if try queue.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw SessionJournalError.newerSchema(path: path)
+            }
             try migrator.migrate(queue)
         } catch let error as SessionJournalError {
             throw error
@@ -138,7 +140,9 @@ public final class SessionDatabase: Sendable {
                 )
             }
             try reader.close()
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+        } catch let error as DatabaseError
+            where error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
+        {
             throw .notSQLite(path: path)
         } catch {
             throw .cannotOpen(path: path, reason: describe(error))

@@ -54,9 +54,11 @@ final class SteppedClock: @unchecked Sendable {
         for i in 0..<500 {
             let rr = 700 + Double((i * 37) % 300) + 0.125
             t += rr / 1000
-            let beat = StoredBeat(seconds: t, rrMilliseconds: rr, flag: i % 50 == 7 ? "no_contact" : "ok", contact: i % 50 != 7)
+            let beat = StoredBeat(
+                seconds: t, rrMilliseconds: rr, flag: i % 50 == 7 ? "no_contact" : "ok", contact: i % 50 != 7)
             delivered.append(beat)
-            recorder.beat(seconds: beat.seconds, rrMilliseconds: beat.rrMilliseconds, flag: beat.flag, contact: beat.contact)
+            recorder.beat(
+                seconds: beat.seconds, rrMilliseconds: beat.rrMilliseconds, flag: beat.flag, contact: beat.contact)
         }
         // The filter's later verdict on beat 100 replaces its arrival flag.
         recorder.flagBeat(seconds: delivered[100].seconds, flag: "ectopic")
@@ -101,7 +103,8 @@ final class SteppedClock: @unchecked Sendable {
         let id = try recorder.start(client: "c", source: "simulate", strap: nil, settings: "{}")
         // A trigger makes every beat insert fail, as a full disk would.
         try database.queue.write { db in
-            try db.execute(sql: "CREATE TRIGGER fail BEFORE INSERT ON beats BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+            try db.execute(
+                sql: "CREATE TRIGGER fail BEFORE INSERT ON beats BEGIN SELECT RAISE(ABORT, 'disk full'); END")
         }
         for i in 1...5 { recorder.beat(seconds: Double(i), rrMilliseconds: 1000, flag: "ok", contact: true) }
         #expect(reports.count == 1)
