@@ -6,6 +6,7 @@ import Guidance
 import HRVCore
 import ListenerModel
 import Session
+import SessionStore
 
 /// `lull session`: a guided relaxation, from activation to calm.
 struct SessionCommand: AsyncParsableCommand {
@@ -17,7 +18,8 @@ struct SessionCommand: AsyncParsableCommand {
             loop), stdin (one RR interval per line, in ms or {"rr_ms": ...}; with --json a lockstep \
             protocol: one state line per beat read), strap:ADDRESS, auto (the first strap found) or \
             unix:PATH (a strap emulator). AUDIO: default or alsa:DEVICE (an ALSA device), FILE.wav, \
-            or none. --fast runs simulated or replayed time as fast as the machine allows.
+            or none. --fast runs simulated or replayed time as fast as the machine allows. Every \
+            session is recorded in the session journal (see `lull sessions`) unless --no-record.
             """
     )
 
@@ -51,6 +53,17 @@ struct SessionCommand: AsyncParsableCommand {
     @Flag(help: "JSON lines on stdout: one per beat, then {\"summary\": ...}.")
     var json = false
 
+    @Flag(help: "Do not record this session in the session journal.")
+    var noRecord = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The session journal (SQLite).",
+            discussion: "Default: $STATE_DIRECTORY/lull.sqlite under systemd, else $XDG_STATE_HOME/lull/lull.sqlite "
+                + "or ~/.local/state/lull/lull.sqlite."),
+        completion: .file())
+    var db: String?
+
     func validate() throws {
         guard minutes.isFinite, minutes >= 1, minutes <= 240 else {
             throw ValidationError("--minutes \(minutes): must be between 1 and 240")
@@ -66,6 +79,7 @@ struct SessionCommand: AsyncParsableCommand {
         if fast, case .alsa = plan.audio {
             throw ValidationError("--fast cannot play to an ALSA device; use --audio FILE.wav or none")
         }
+        if noRecord && db != nil { throw ValidationError("--db and --no-record: choose one") }
     }
 
     func run() async throws {
@@ -73,9 +87,57 @@ struct SessionCommand: AsyncParsableCommand {
         let stop = StopRequest()
         let signals = SignalStop.install { stop.request() }
         defer { _ = signals }
-        var runner = try SessionRunner(plan: plan, command: self)
-        let (summary, audio) = try await runner.run(stop: stop)
-        runner.output.summary(summary, audio: audio)
+        // The journal opens first: a session that cannot be recorded says so before any music starts.
+        let recorder = try noRecord ? nil : startRecording(plan)
+        do {
+            var runner = try SessionRunner(plan: plan, command: self, recorder: recorder)
+            let (summary, audio) = try await runner.run(stop: stop)
+            runner.output.summary(summary, audio: audio)
+            recorder?.finish(
+                outcome: summary.endedEarly ? .endedEarly : .complete,
+                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
+        } catch {
+            if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)") }
+            recorder?.finish(outcome: .interrupted, summaryJSON: nil)
+            throw error
+        }
+    }
+
+    /// Opens the journal and creates this session's row; any failure is one line naming the file.
+    private func startRecording(_ plan: SessionPlan) throws -> SessionRecorder {
+        guard let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment) else {
+            throw CommandFailure(
+                "no HOME, STATE_DIRECTORY or XDG_STATE_HOME for the session journal; use --db PATH or --no-record")
+        }
+        do {
+            let database = try SessionDatabase(path: path)
+            // A failed write mid-session is one line on stderr; the music goes on.
+            let recorder = SessionRecorder(database: database) { line in
+                FileHandle.standardError.write(Data("lull: \(line)\n".utf8))
+            }
+            var strap: String?
+            if case .strap(let target) = plan.source { strap = target.description }
+            _ = try recorder.start(client: client, source: source, strap: strap, settings: settingsJSON(plan))
+            return recorder
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    /// The choices that shape the session, as JSON text for the journal's `settings` column.
+    func settingsJSON(_ plan: SessionPlan) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("source", source)
+        w.field("minutes", minutes)
+        w.field("profile", profile)
+        w.field("seed", "\(seed)")  // text: a UInt64 seed may not fit a JSON reader's double
+        w.field("artifacts_pct", artifacts)
+        w.field("audio", audio ?? (fast ? "none" : "default"))
+        w.field("fast", fast)
+        w.field("paced", plan.paced)
+        w.endObject()
+        return w.text
     }
 }
 

@@ -69,37 +69,42 @@ struct SessionOutput {
                 + "guide \(f(target.swellBreathsPerMinute, 1))/min  strap \(strapState)")
     }
 
+    /// The `{"summary": ...}` line of `--json`; also stored as the journal's session summary.
+    static func summaryJSON(_ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.beginObject("summary")
+        w.field("duration_s", s.durationSeconds)
+        w.field("ended_early", s.endedEarly)
+        w.field("beats", s.beats)
+        for (key, p) in [("first_5min", s.first), ("last_5min", s.last)] {
+            w.beginObject(key)
+            w.field("hr_bpm", p.heartRateBPM)
+            w.field("rmssd_ms", p.rmssdMilliseconds)
+            w.field("breathing_rate_per_min", p.breathingRatePerMinute)
+            w.field("coherence", p.coherence)
+            w.endObject()
+        }
+        w.field("time_to_calm_s", s.timeToCalmSeconds)
+        w.artifacts(s.artifacts)
+        w.field("strap_gaps", s.strapGaps)
+        w.field("strap_gap_s", s.strapGapSeconds)
+        w.field("matched_tempo_bpm", s.matchedTempoBPM)
+        w.field("final_tempo_bpm", s.finalTempoBPM)
+        w.beginObject("phase_s")
+        for phase in GuidancePhase.allCases { w.field(phase.rawValue, s.phaseSeconds[phase.rawValue] ?? 0) }
+        w.endObject()
+        w.field("audio_integrated_lufs", audio.lufs)
+        w.field("audio_true_peak_dbtp", audio.peak)
+        w.field("audio_underruns", Int(audio.underruns))
+        w.endObject()
+        w.endObject()
+        return w.text
+    }
+
     func summary(_ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)) {
         if json {
-            var w = JSONWriter()
-            w.beginObject()
-            w.beginObject("summary")
-            w.field("duration_s", s.durationSeconds)
-            w.field("ended_early", s.endedEarly)
-            w.field("beats", s.beats)
-            for (key, p) in [("first_5min", s.first), ("last_5min", s.last)] {
-                w.beginObject(key)
-                w.field("hr_bpm", p.heartRateBPM)
-                w.field("rmssd_ms", p.rmssdMilliseconds)
-                w.field("breathing_rate_per_min", p.breathingRatePerMinute)
-                w.field("coherence", p.coherence)
-                w.endObject()
-            }
-            w.field("time_to_calm_s", s.timeToCalmSeconds)
-            w.artifacts(s.artifacts)
-            w.field("strap_gaps", s.strapGaps)
-            w.field("strap_gap_s", s.strapGapSeconds)
-            w.field("matched_tempo_bpm", s.matchedTempoBPM)
-            w.field("final_tempo_bpm", s.finalTempoBPM)
-            w.beginObject("phase_s")
-            for phase in GuidancePhase.allCases { w.field(phase.rawValue, s.phaseSeconds[phase.rawValue] ?? 0) }
-            w.endObject()
-            w.field("audio_integrated_lufs", audio.lufs)
-            w.field("audio_true_peak_dbtp", audio.peak)
-            w.field("audio_underruns", Int(audio.underruns))
-            w.endObject()
-            w.endObject()
-            Self.write(w.text)
+            Self.write(Self.summaryJSON(s, audio: audio))
             return
         }
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }

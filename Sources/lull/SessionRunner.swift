@@ -6,6 +6,7 @@ import Guidance
 import HRVCore
 import ListenerModel
 import Session
+import SessionStore
 import Synchronization
 
 /// Runs one session: the source's beats through the engine, the engine's targets into the audio,
@@ -17,10 +18,13 @@ struct SessionRunner {
     var engine: SessionEngine
     var output: SessionOutput
     let audio: SessionAudio
+    /// The journal's side of the session, nil with `--no-record`.
+    var journal: SessionJournalTap?
     static let fadeSeconds = 3.0
 
-    init(plan: SessionPlan, command: SessionCommand) throws {
+    init(plan: SessionPlan, command: SessionCommand, recorder: SessionRecorder?) throws {
         self.plan = plan
+        journal = recorder.map { SessionJournalTap(recorder: $0) }
         seed = command.seed
         artifactProbability = command.artifacts / 100
         engine = SessionEngine(plannedSeconds: plan.plannedSeconds)
@@ -91,8 +95,13 @@ struct SessionRunner {
         case .strap(let target):
             (endSeconds, endedEarly) = try await runStrap(target, start: start, stop: stop)
         }
+        if stop.isRequested { journal?.recorder.event(seconds: endSeconds, kind: "user_stop") }
         let summary = engine.finish(at: endSeconds, endedEarly: endedEarly)
         try audio.finish(at: endSeconds, fadeSeconds: Self.fadeSeconds)
+        if audio.underruns > 0 {
+            journal?.recorder.event(seconds: endSeconds, kind: "audio_underruns", detail: "\(audio.underruns)")
+        }
+        journal?.recorder.event(seconds: endSeconds, kind: endedEarly ? "ended_early" : "complete")
         return (summary, (audio.measuredLUFS, audio.truePeakDBTP, audio.underruns))
     }
 
@@ -111,6 +120,7 @@ struct SessionRunner {
         try audio.advance(to: beat.beatTimeSeconds)
         let state = engine.receive(beat)
         audio.apply(state.target)
+        journal?.record(state, measuredLUFS: audio.shortTermLUFS)
         output.beat(state, audioLUFS: audio.shortTermLUFS)
         return true
     }
@@ -156,34 +166,45 @@ struct SessionRunner {
                 if t >= plan.plannedSeconds { return (plan.plannedSeconds, false) }
                 switch input {
                 case .tick:
-                    if t - lastBeat > 2 { audio.apply(engine.silence(at: t)) }
+                    if t - lastBeat > 2 {
+                        let target = engine.silence(at: t)
+                        audio.apply(target)
+                        journal?.music(target, at: t, measuredLUFS: audio.shortTermLUFS)
+                    }
+                    journal?.recorder.tick()
                 case .event(.measurement(let m)):
                     for b in m.beats where b.beatTimeSeconds > lastBeat {
                         lastBeat = b.beatTimeSeconds
                         let state = engine.receive(
                             RRInterval(milliseconds: b.milliseconds, beatTimeSeconds: b.beatTimeSeconds, contact: b.contact))
                         audio.apply(state.target)
+                        journal?.record(state, measuredLUFS: audio.shortTermLUFS)
                         output.beat(state, audioLUFS: audio.shortTermLUFS)
                     }
                 case .event(.state(let state, let counters)):
                     switch state {
                     case .streaming:
                         engine.strapBack(at: t)
+                        journal?.recorder.event(
+                            seconds: t, kind: "strap_back", detail: "connection \(counters.connections)")
                         output.event("streaming (connection \(counters.connections))", at: t)
                     case .lost(let reason):
                         engine.strapLost(at: t)
+                        journal?.recorder.event(seconds: t, kind: "strap_lost", detail: "\(reason)")
                         output.event("lost: \(reason); the music continues", at: t)
                     case .connecting(let attempt):
                         output.event("connecting (attempt \(attempt))", at: t)
                     case .reconnecting(let attempt, let delay):
                         output.event("reconnecting in \(String(format: "%.1f", delay)) s (attempt \(attempt))", at: t)
                     case .failed(let reason):
+                        journal?.recorder.event(seconds: t, kind: "strap_failed", detail: reason)
                         failure = reason
                         break loop
                     }
                 case .event(.batteryLevel(let percent)):
                     output.event("battery \(percent) %", at: t)
                 case .event(.deviceName(let name)):
+                    journal?.recorder.event(seconds: t, kind: "strap_device", detail: name)
                     output.event("device \(name)", at: t)
                 case .ended:
                     break loop
@@ -216,4 +237,46 @@ final class StopRequest: Sendable {
     private let flag = Atomic<Bool>(false)
     func request() { flag.store(true, ordering: .relaxed) }
     var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// What the session loop hands the journal: every beat as delivered, and an HRV snapshot and the
+/// music target once per 5 s of session time (the first at the first beat).
+struct SessionJournalTap {
+    let recorder: SessionRecorder
+    static let everySeconds = 5.0
+    private var nextSnapshotSeconds = 0.0
+    private var nextMusicSeconds = 0.0
+
+    init(recorder: SessionRecorder) { self.recorder = recorder }
+
+    mutating func record(_ state: SessionState, measuredLUFS: Double?) {
+        recorder.beat(
+            seconds: state.beat.beatTimeSeconds, rrMilliseconds: state.beat.milliseconds, flag: state.flag.rawValue,
+            contact: state.beat.contact)
+        if state.seconds >= nextSnapshotSeconds {
+            nextSnapshotSeconds = Self.next(after: state.seconds)
+            let s = state.snapshot
+            recorder.snapshot(
+                SnapshotRow(
+                    seconds: state.seconds, heartRateBPM: s.heartRateBPM, rmssdMilliseconds: s.rmssdMilliseconds,
+                    sdnnMilliseconds: s.timeDomain?.sdnnMilliseconds, breathingRatePerMinute: s.breathingRatePerMinute,
+                    coherence: s.coherence, lfMs2: s.frequencyDomain?.lfMs2, hfMs2: s.frequencyDomain?.hfMs2,
+                    artifactPercent: s.artifactPercent))
+        }
+        music(state.target, at: state.seconds, measuredLUFS: measuredLUFS)
+    }
+
+    /// The music target, when 5 s have passed since the last one (also called while the strap is silent).
+    mutating func music(_ target: MusicTarget, at seconds: Double, measuredLUFS: Double?) {
+        guard seconds >= nextMusicSeconds else { return }
+        nextMusicSeconds = Self.next(after: seconds)
+        recorder.music(
+            MusicRow(
+                seconds: seconds, phase: target.phase.rawValue, tempoBPM: target.tempoBPM,
+                loudnessLUFS: target.loudnessLUFS, swellBreathsPerMinute: target.swellBreathsPerMinute,
+                swellDepthLU: target.swellDepthLU, measuredLUFS: measuredLUFS))
+    }
+
+    /// The next 5-s mark after `seconds`, on the grid 0, 5, 10, ... so rows line up across sessions.
+    static func next(after seconds: Double) -> Double { ((seconds / everySeconds).rounded(.down) + 1) * everySeconds }
 }
