@@ -160,6 +160,9 @@ struct SessionRunner {
             }
             var lastBeat = 0.0
             var failure: String?
+            // The journal's strap_lost/strap_back pair marks a gap once; the failed reconnect
+            // attempts in between (each a `.lost` from the supervisor) are strap_retry events.
+            var strapStreaming = false
             loop: for await input in inputs {
                 let t = now()
                 if stop.isRequested { return (t, true) }
@@ -185,12 +188,16 @@ struct SessionRunner {
                     switch state {
                     case .streaming:
                         engine.strapBack(at: t)
+                        strapStreaming = true
                         journal?.recorder.event(
-                            seconds: t, kind: "strap_back", detail: "connection \(counters.connections)")
+                            seconds: t, kind: counters.connections > 1 ? "strap_back" : "strap_connected",
+                            detail: "connection \(counters.connections)")
                         output.event("streaming (connection \(counters.connections))", at: t)
                     case .lost(let reason):
                         engine.strapLost(at: t)
-                        journal?.recorder.event(seconds: t, kind: "strap_lost", detail: "\(reason)")
+                        journal?.recorder.event(
+                            seconds: t, kind: strapStreaming ? "strap_lost" : "strap_retry", detail: "\(reason)")
+                        strapStreaming = false
                         output.event("lost: \(reason); the music continues", at: t)
                     case .connecting(let attempt):
                         output.event("connecting (attempt \(attempt))", at: t)
