@@ -57,6 +57,41 @@ struct SineOscillator: Sendable {
     }
 }
 
+/// A sine by the two-pole recursion sin θₙ₊₁ = 2·cos ω·sin θₙ − sin θₙ₋₁ (the "digital resonator",
+/// Smith, *Physical Audio Signal Processing*, "Digital Sinusoid Generators"): one multiply and one
+/// subtract per sample instead of a polynomial. State is double precision, so the amplitude stays at
+/// 1 for hours. Retuning keeps value *and* slope continuous: the current phase's cosine is recovered
+/// from the two state samples and the previous sample is recomputed for the new frequency.
+struct ResonatorOscillator: Sendable {
+    private var current = 0.0  // sin θₙ
+    private var previous = 0.0  // sin θₙ₋₁
+    private var twiceCos = 2.0
+    private var cosW = 1.0
+    private var sinW = 0.0
+
+    @inline(__always)
+    mutating func setFrequency(hertz: Float, sampleRate: Float) {
+        let turns = hertz / sampleRate
+        let newSin = Double(FastMath.sinTurns(turns))
+        let newCos = Double(FastMath.sinTurns(turns + 0.25))
+        // cos θₙ from sin θₙ and sin θₙ₋₁ = sin θₙ·cos ω − cos θₙ·sin ω.
+        let cosTheta = sinW > 1e-9 ? (current * cosW - previous) / sinW : 1
+        previous = current * newCos - cosTheta * newSin
+        cosW = newCos
+        sinW = newSin
+        twiceCos = 2 * newCos
+    }
+
+    @inline(__always)
+    mutating func next() -> Float {
+        let value = current
+        let following = twiceCos * current - previous
+        previous = current
+        current = following
+        return Float(value)
+    }
+}
+
 /// Topology-preserving state-variable filter (Andrew Simper, "Linear Trapezoidal Integrated SVF",
 /// Cytomic technical paper, 2013): stable under fast cutoff modulation, which the swell needs.
 struct StateVariableFilter: Sendable {

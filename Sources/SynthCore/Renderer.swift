@@ -48,7 +48,7 @@ public struct Renderer: ~Copyable {
     private var currentBass = 0
     private var pulses = InlineArray<2, PulseVoice>(repeating: PulseVoice())
     private var nextPulse = 0
-    private var bells = InlineArray<10, BellVoice>(repeating: BellVoice())
+    private var bells = InlineArray<6, BellVoice>(repeating: BellVoice())
     private var padFilterLeft = StateVariableFilter()
     private var padFilterRight = StateVariableFilter()
     private var padFilterLeft2 = StateVariableFilter()
@@ -197,7 +197,7 @@ public struct Renderer: ~Copyable {
 
     private mutating func eighthStruck() {
         guard layers.contains(.melody), let note = piece.eighth() else { return }
-        // Steal the quietest bell; with ten voices and 1.6 s decays the stolen one is near silent.
+        // Steal the quietest bell; with six voices and 1.3 s decays the stolen one is nearly silent.
         var quietest = 0
         for index in 1..<bells.count where bells[index].level < bells[quietest].level { quietest = index }
         bells[quietest].strike(note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(), sampleRate: sampleRate)
@@ -206,7 +206,7 @@ public struct Renderer: ~Copyable {
     private mutating func changeChord(first: Bool) {
         let voicing = Piece.voicing(piece.chord)
         let attack = 1.4 * sampleRate
-        let release = 2.2 * sampleRate
+        let release = 1.2 * sampleRate
         for index in 0..<pads.count where !pads[index].isIdle && !pads[index].isReleasing {
             let note = pads[index].note
             let kept =
@@ -257,7 +257,7 @@ public struct Renderer: ~Copyable {
                 padLeft += sample.left
                 padRight += sample.right
             }
-            let bass = basses[0].next() + basses[1].next()
+            let bass = basses[0].next() + basses[1].next()  // (a released bass costs one multiply)
             var left = padFilterLeft2.process(padFilterLeft.process(padLeft).low).low + bass
             var right = padFilterRight2.process(padFilterRight.process(padRight).low).low + bass
 
@@ -304,9 +304,8 @@ public struct Renderer: ~Copyable {
     }
 
     /// A last-resort soft knee above −3.1 dBFS that approaches −1.4 dBFS asymptotically, so even a
-    /// mis-set level can never clip or pass the −1 dBTP ceiling of EBU R 128. At the levels the piece
-    /// is played at (true peak about 14 dB above the programme loudness, so ≤ −4 dBTP at −18 LUFS)
-    /// it is not reached and changes nothing.
+    /// mis-set level can never clip or pass the −1 dBTP ceiling of EBU R 128. At −20 LUFS only the
+    /// pulse's loudest peaks at the top of a swell reach it, and lose a fraction of a dB.
     @inline(__always)
     static func safetyLimit(_ x: Float) -> Float {
         let knee: Float = 0.7

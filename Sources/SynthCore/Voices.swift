@@ -30,7 +30,7 @@ struct PadVoice: Sendable {
     @inline(__always)
     mutating func next() -> (left: Float, right: Float) {
         let amplitude = envelope.next()
-        if envelope.isReleasing && amplitude < 1e-5 { note = -1 }
+        if envelope.isReleasing && amplitude == 0 { note = -1 }
         let a = sawLeft.next() * amplitude
         let b = sawRight.next() * amplitude
         return (a * 0.8 + b * 0.2, a * 0.2 + b * 0.8)
@@ -39,7 +39,7 @@ struct PadVoice: Sendable {
 
 /// A sine with a slow one-pole envelope: the pad's bass, an octave or two under the chord.
 struct BassVoice: Sendable {
-    private var oscillator = SineOscillator()
+    private var oscillator = ResonatorOscillator()
     private var envelope = SlowEnvelope()
 
     mutating func start(note: Int, level: Float, attackFrames: Float, sampleRate: Float, immediately: Bool) {
@@ -75,8 +75,13 @@ struct SlowEnvelope: Sendable {
 
     @inline(__always)
     mutating func next() -> Float {
+        if target == 0 && value < 1e-3 {
+            // The exponential tail below −60 dB would last many seconds and keep a silent voice
+            // busy; finish it with a short linear ramp instead (continuous, so no click).
+            value = max(0, value - 1e-3 * coefficient * 4)
+            return value
+        }
         value += (target - value) * coefficient
-        if target == 0 && value < 1e-6 { value = 0 }  // settle to exact silence (no denormals)
         return value
     }
 }
@@ -113,9 +118,9 @@ struct StrikeEnvelope: Sendable {
 /// The beat pulse: a soft mallet (fundamental plus a fast-fading 4th partial, as on a marimba bar)
 /// over a low heartbeat-like thump, struck on every beat so the tempo is felt, not counted.
 struct PulseVoice: Sendable {
-    private var body = SineOscillator()
-    private var partial = SineOscillator()
-    private var thump = SineOscillator()
+    private var body = ResonatorOscillator()
+    private var partial = ResonatorOscillator()
+    private var thump = ResonatorOscillator()
     private var bodyEnvelope = StrikeEnvelope()
     private var partialEnvelope = StrikeEnvelope()
     private var thumpEnvelope = StrikeEnvelope()
@@ -140,8 +145,8 @@ struct PulseVoice: Sendable {
 /// A melody note: two-operator FM (Chowning 1973) at a 1:1 ratio whose modulation index decays with
 /// the note, so it starts glassy and settles into a near-sine, like a soft electric piano or bell.
 struct BellVoice: Sendable {
-    private var carrier = SineOscillator()
-    private var modulator = SineOscillator()
+    private var carrier = SineOscillator()  // a phase accumulator: FM needs the phase itself
+    private var modulator = ResonatorOscillator()
     private var envelope = StrikeEnvelope()
     private var index = StrikeEnvelope()
     private(set) var pan: Float = 0.5
@@ -152,7 +157,7 @@ struct BellVoice: Sendable {
         let hertz = frequency(midiNote: Float(note))
         carrier.setFrequency(hertz: hertz, sampleRate: sampleRate)
         modulator.setFrequency(hertz: hertz, sampleRate: sampleRate)
-        envelope.strike(peak: velocity, attackFrames: Int(0.008 * sampleRate), decayFrames: 1.6 * sampleRate)
+        envelope.strike(peak: velocity, attackFrames: Int(0.008 * sampleRate), decayFrames: 1.3 * sampleRate)
         index.strike(peak: 0.16 * velocity, attackFrames: Int(0.008 * sampleRate), decayFrames: 0.35 * sampleRate)
         self.pan = pan
     }
@@ -161,7 +166,7 @@ struct BellVoice: Sendable {
     mutating func next() -> Float {
         let amplitude = envelope.next()
         // A silent voice skips its oscillators; its phase does not matter until the next strike.
-        guard amplitude > 1e-5 else { return 0 }
+        guard amplitude > 3e-4 else { return 0 }  // −70 dB: inaudible under the mix
         let modulation = index.next() * modulator.next()
         let value = FastMath.sinTurns(carrier.phase + modulation) * amplitude
         carrier.advance()
