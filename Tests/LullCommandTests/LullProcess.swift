@@ -50,7 +50,12 @@ enum LullProcess {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Never the user's own state: the journal goes to this run's scratch folder unless a test
+        // says otherwise (STATE_DIRECTORY is the systemd variable, which would win).
+        var base = ProcessInfo.processInfo.environment
+        base["XDG_STATE_HOME"] = scratch.appendingPathComponent("state").path
+        base["STATE_DIRECTORY"] = nil
+        process.environment = base.merging(environment) { $1 }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
