@@ -23,18 +23,18 @@ public struct CorrectedIntervals: Sendable, Equatable, Sequence {
         count += 1
     }
 
-    public func makeIterator() -> AnyIterator<RRInterval> {
-        var i = 0
-        let snapshot = self
-        return AnyIterator {
-            defer { i += 1 }
-            switch i {
-            case 0 where snapshot.count > 0: return snapshot.first
-            case 1 where snapshot.count > 1: return snapshot.second
-            default: return nil
-            }
+    public struct Iterator: IteratorProtocol {
+        let intervals: CorrectedIntervals
+        var index = 0
+
+        public mutating func next() -> RRInterval? {
+            guard index < intervals.count else { return nil }
+            defer { index += 1 }
+            return intervals[index]
         }
     }
+
+    public func makeIterator() -> Iterator { Iterator(intervals: self) }
 
     public subscript(index: Int) -> RRInterval {
         precondition(index < count)
@@ -268,10 +268,9 @@ public struct ArtifactFilter: Sendable {
             return 1
         }
         if !(abs(d) > 1 || abs(mrrs(i)) > 3) { return 1 }
-        var candidates = [i]
-        if abs(drrs(i + 1)) < abs(drrs(i + 2)) { candidates.append(i + 1) }
+        let candidates = abs(drrs(i + 1)) < abs(drrs(i + 2)) ? 2 : 1
         var covered = 0
-        for j in candidates {
+        for j in i..<(i + candidates) {
             covered += 1
             let dj = drrs(j)
             let eq3 = dj > 1 && s22(j) < -1

@@ -62,3 +62,43 @@ struct BeatBuffer: Sendable {
         return i
     }
 }
+
+/// A time-domain window and artifact counts over the newest beats of a `BeatBuffer`: the one
+/// mechanism the live stream and the file windows both slide with.
+struct BufferWindow: Sendable {
+    var metrics = SlidingTimeDomain()
+    var counts = ArtifactCounts()
+    /// Absolute index of the window's first beat in the buffer.
+    var first = 0
+
+    /// Adds the buffer's newest beat; `previous` is the RR before it, if that beat is in the window.
+    mutating func addNewest(of buffer: BeatBuffer, previous: Double?) {
+        let i = buffer.endIndex - 1
+        metrics.append(buffer.rr(at: i), previous: previous)
+        counts.count(buffer.flag(at: i), 1)
+    }
+
+    /// Removes beats at or before `seconds`, keeping at least `keep` beats.
+    mutating func evict(through seconds: Double, in buffer: BeatBuffer, keep: Int = 0) {
+        while first < buffer.endIndex - keep && buffer.time(at: first) <= seconds {
+            let next: Double? = first + 1 < buffer.endIndex ? buffer.rr(at: first + 1) : nil
+            metrics.removeFirst(buffer.rr(at: first), next: next)
+            counts.count(buffer.flag(at: first), -1)
+            first += 1
+        }
+        if first == buffer.endIndex {
+            metrics = SlidingTimeDomain()
+            counts = ArtifactCounts()
+        }
+    }
+}
+
+extension BeatBuffer {
+    /// Drops beats older than `seconds` that lie before absolute index `limit`, in chunks of at
+    /// least `chunk` so the arrays are not shifted on every beat.
+    mutating func dropOlder(than seconds: Double, before limit: Int, chunk: Int) {
+        var drop = startIndex
+        while drop < limit && time(at: drop) < seconds { drop += 1 }
+        if drop - startIndex > chunk { dropBefore(drop) }
+    }
+}

@@ -102,36 +102,25 @@ public struct HRVStream: Sendable {
     private func snapshot(for beat: RRInterval) -> HRVSnapshot {
         HRVSnapshot(
             beat: beat, flag: lastFlag,
-            timeDomain: corrected.window.intervalCount >= 2 ? corrected.window.metrics : nil,
-            rawTimeDomain: raw.window.intervalCount >= 2 ? raw.window.metrics : nil,
+            timeDomain: corrected.window.metrics.intervalCount >= 2 ? corrected.window.metrics.metrics : nil,
+            rawTimeDomain: raw.window.metrics.intervalCount >= 2 ? raw.window.metrics.metrics : nil,
             frequencyDomain: frequency, coherence: estimate?.coherence,
-            breathingRatePerMinute: estimate?.breathingRatePerMinute, artifactPercent: decided.counts.percent)
+            breathingRatePerMinute: estimate?.breathingRatePerMinute, artifactPercent: decided.window.counts.percent)
     }
 }
 
 /// One series with a time-based sliding window over its newest beats.
 private struct Track: Sendable {
     var buffer = BeatBuffer()
-    var window = SlidingTimeDomain()
-    var counts = ArtifactCounts()
-    var windowFirst = 0
+    var window = BufferWindow()
     var lastBeat: RRInterval?
 
     mutating func append(_ beat: RRInterval, flag: BeatFlag, width: Double, keepSeconds: Double) {
-        let previous: Double? = window.intervalCount > 0 ? lastBeat?.milliseconds : nil
+        let previous: Double? = window.metrics.intervalCount > 0 ? lastBeat?.milliseconds : nil
         buffer.append(beat, flag: flag)
-        window.append(beat.milliseconds, previous: previous)
-        counts.count(flag, 1)
+        window.addNewest(of: buffer, previous: previous)
         lastBeat = beat
-        let start = beat.beatTimeSeconds - width
-        while windowFirst < buffer.endIndex - 1 && buffer.time(at: windowFirst) <= start {
-            window.removeFirst(buffer.rr(at: windowFirst), next: buffer.rr(at: windowFirst + 1))
-            counts.count(buffer.flag(at: windowFirst), -1)
-            windowFirst += 1
-        }
-        let keepFrom = beat.beatTimeSeconds - keepSeconds
-        var drop = buffer.startIndex
-        while drop < windowFirst && buffer.time(at: drop) < keepFrom { drop += 1 }
-        if drop - buffer.startIndex > 64 { buffer.dropBefore(drop) }
+        window.evict(through: beat.beatTimeSeconds - width, in: buffer, keep: 1)
+        buffer.dropOlder(than: beat.beatTimeSeconds - keepSeconds, before: window.first, chunk: 64)
     }
 }

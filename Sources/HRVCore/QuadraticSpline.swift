@@ -43,7 +43,9 @@ struct QuadraticSpline: Sendable {
         lower.append(0); diagonal.append(1); upper.append(0); coefficients.append(y[0])
         for i in 1..<(n - 1) {
             let l = i + 1
-            let b = knots.withUnsafeBufferPointer { Self.basis(knots: $0, interval: l, at: x[i]) }
+            let b = knots.withUnsafeBufferPointer { t in
+                Self.basis(t.baseAddress!, l, x[i], Self.inverseSpans(t.baseAddress!, l))
+            }
             lower.append(b.0); diagonal.append(b.1); upper.append(b.2); coefficients.append(y[i])
         }
         lower.append(0); diagonal.append(1); upper.append(0); coefficients.append(y[n - 1])
@@ -82,13 +84,8 @@ struct QuadraticSpline: Sendable {
                         repeat { l += 1 } while l < n - 1 && g >= t[l + 1]
                         inverse = Self.inverseSpans(t, l)
                     }
-                    let a1 = (g - t[l]) * inverse.0
-                    let left = (1 - a1) * inverse.1
-                    let right = a1 * inverse.2
-                    let b0 = (t[l + 1] - g) * left
-                    let b1 = (g - t[l - 1]) * left + (t[l + 2] - g) * right
-                    let b2 = (g - t[l]) * right
-                    out[j] = b0 * c[l - 2] + b1 * c[l - 1] + b2 * c[l]
+                    let b = Self.basis(t, l, g, inverse)
+                    out[j] = b.0 * c[l - 2] + b.1 * c[l - 1] + b.2 * c[l]
                 }
             }
         }
@@ -104,24 +101,14 @@ struct QuadraticSpline: Sendable {
     }
 
     /// The three nonzero degree-2 B-splines B_{l-2}, B_{l-1}, B_l at `x` in knot interval `l`
-    /// (Cox-de Boor recursion, de Boor 1978, X).
+    /// (Cox-de Boor recursion, de Boor 1978, X), given the interval's `inverseSpans`.
     @inline(__always)
-    private static func basis(knots t: UnsafeBufferPointer<Double>, interval l: Int, at x: Double)
-        -> (Double, Double, Double)
-    {
-        // Degree 1 on [t[l], t[l+1]).
-        let d1 = t[l + 1] - t[l]
-        let a1 = d1 > 0 ? (x - t[l]) / d1 : 0
-        let n1_0 = 1 - a1  // B_{l-1,1}
-        let n1_1 = a1  // B_{l,1}
-        // Degree 2.
-        let dA = t[l + 1] - t[l - 1]
-        let dB = t[l + 2] - t[l]
-        let left = dA > 0 ? n1_0 / dA : 0
-        let right = dB > 0 ? n1_1 / dB : 0
-        let b0 = (t[l + 1] - x) * left
-        let b1 = (x - t[l - 1]) * left + (t[l + 2] - x) * right
-        let b2 = (x - t[l]) * right
-        return (b0, b1, b2)
+    private static func basis(
+        _ t: UnsafePointer<Double>, _ l: Int, _ x: Double, _ inverse: (Double, Double, Double)
+    ) -> (Double, Double, Double) {
+        let a1 = (x - t[l]) * inverse.0  // degree 1 on [t[l], t[l+1]): B_{l-1,1} = 1 - a1, B_{l,1} = a1
+        let left = (1 - a1) * inverse.1
+        let right = a1 * inverse.2
+        return ((t[l + 1] - x) * left, (x - t[l - 1]) * left + (t[l + 2] - x) * right, (x - t[l]) * right)
     }
 }

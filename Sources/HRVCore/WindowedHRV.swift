@@ -67,11 +67,8 @@ public struct WindowedHRV: Sendable {
     public let stepSeconds: Double
     public let spectral: Bool
     private var buffer = BeatBuffer()
-    private var window = SlidingTimeDomain()
-    private var windowCounts = ArtifactCounts()
+    private var window = BufferWindow()
     private var windowIndex = 0
-    /// Absolute index of the window's first beat.
-    private var windowFirst = 0
     private var whole = SlidingTimeDomain()
     private var wholeCounts = ArtifactCounts()
     private var previousRR: Double?
@@ -118,11 +115,9 @@ public struct WindowedHRV: Sendable {
         whole.append(beat.milliseconds, previous: previousRR)
         wholeCounts.count(flag, 1)
         if t > windowStart(windowIndex) {
-            let inWindowBefore = window.intervalCount > 0
-            window.append(beat.milliseconds, previous: inWindowBefore ? previousRR : nil)
-            windowCounts.count(flag, 1)
+            window.addNewest(of: buffer, previous: window.metrics.intervalCount > 0 ? previousRR : nil)
         } else {
-            windowFirst = buffer.endIndex
+            window.first = buffer.endIndex
         }
         previousRR = beat.milliseconds
         lastTime = t
@@ -184,9 +179,9 @@ public struct WindowedHRV: Sendable {
     private func windowEnd(_ k: Int) -> Double { Double(k) * stepSeconds + windowSeconds }
 
     private mutating func closeWindow(partial: Bool, end: Double) {
-        let first = windowFirst
+        let first = window.first
         let last = buffer.endIndex
-        let n = window.intervalCount
+        let n = window.metrics.intervalCount
         var frequency: FrequencyDomainMetrics?
         if spectral && n >= 3 {
             frequency = buffer.withSeries(first..<last) { t, m in welch.analyse(times: t, milliseconds: m) }
@@ -213,24 +208,14 @@ public struct WindowedHRV: Sendable {
             HRVWindowResult(
                 index: windowIndex, startSeconds: windowStart(windowIndex), endSeconds: end, partial: partial,
                 intervalCount: n, firstIntervalIndex: n > 0 ? first : nil, lastIntervalIndex: n > 0 ? last - 1 : nil,
-                timeDomain: n >= 3 ? window.metrics : nil, frequencyDomain: frequency, coherence: coherence,
-                breathingRatePerMinute: breathing, artifacts: windowCounts))
+                timeDomain: n >= 3 ? window.metrics.metrics : nil, frequencyDomain: frequency, coherence: coherence,
+                breathingRatePerMinute: breathing, artifacts: window.counts))
     }
 
     /// Moves to the next window: beats at or before its start leave.
     private mutating func advanceWindow() {
         windowIndex += 1
-        let start = windowStart(windowIndex)
-        while windowFirst < buffer.endIndex && buffer.time(at: windowFirst) <= start {
-            let next: Double? = windowFirst + 1 < buffer.endIndex ? buffer.rr(at: windowFirst + 1) : nil
-            window.removeFirst(buffer.rr(at: windowFirst), next: next)
-            windowCounts.count(buffer.flag(at: windowFirst), -1)
-            windowFirst += 1
-        }
-        if windowFirst == buffer.endIndex {
-            window = SlidingTimeDomain()
-            windowCounts = ArtifactCounts()
-        }
+        window.evict(through: windowStart(windowIndex), in: buffer)
     }
 
     private mutating func tick(at time: Double) {
@@ -250,10 +235,7 @@ public struct WindowedHRV: Sendable {
     /// Keeps what the open window and the 64 s respiratory span still need.
     private mutating func trimBuffer() {
         guard let last = lastTime else { return }
-        let keepFrom = last - max(RespiratorySpectrum.spanSeconds + 10, 0)
-        var drop = buffer.startIndex
-        while drop < windowFirst && buffer.time(at: drop) < keepFrom { drop += 1 }
-        if drop - buffer.startIndex > 256 { buffer.dropBefore(drop) }
+        buffer.dropOlder(than: last - RespiratorySpectrum.spanSeconds - 10, before: window.first, chunk: 256)
         let oldestWindowStart = windowStart(windowIndex) + RespiratorySpectrum.spanSeconds
         while tickHead < ticks.count && ticks[tickHead].time < oldestWindowStart - 1e-9 { tickHead += 1 }
         if tickHead > 1024 {

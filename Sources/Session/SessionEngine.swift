@@ -63,7 +63,6 @@ public struct SessionEngine: Sendable {
 
     /// Ends the session at `seconds` and returns the summary.
     public mutating func finish(at seconds: Double, endedEarly: Bool) -> SessionSummary {
-        if let last = stream.finish() { summary.final(snapshot: last) }
         return summary.summary(endSeconds: seconds, endedEarly: endedEarly, matchedTempoBPM: controller.matchedTempoBPM)
     }
 }

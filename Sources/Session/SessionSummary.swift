@@ -90,8 +90,6 @@ struct SummaryAccumulator: Sendable {
         lastBeatSeconds = seconds
     }
 
-    mutating func final(snapshot: HRVSnapshot) {}
-
     mutating func notePhase(_ name: String, at t: Double) {
         if let (previous, since) = lastPhase {
             phaseSeconds[previous, default: 0] += t - since
