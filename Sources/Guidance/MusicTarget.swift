@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where a session is in the iso principle: meet the listener, lead slowly, wait when they do not
 /// follow, end softly (Altshuler's iso principle as used in receptive music therapy; Heiderscheit &
@@ -85,6 +90,12 @@ public struct MusicTarget: Sendable, Equatable {
 
     /// The loudest point of the swell; never above the configured ceiling.
     public var peakLoudnessLUFS: Double { loudnessLUFS + swellDepthLU / 2 }
+
+    /// The level the music is heard at: `loudnessLUFS` lowered by the fade envelope, or -120 LUFS
+    /// (nothing) while the envelope is closed. What the synth is given and what a listener hears.
+    public var heardLoudnessLUFS: Double {
+        envelopeGain > 0 ? loudnessLUFS + 20 * log10(envelopeGain) : -120
+    }
 }
 
 /// A way to advance the controller when no beat arrived.

@@ -18,7 +18,7 @@ final class SessionAudio {
     init(plan: SessionPlan, seed: UInt64, initial: MusicTarget) throws {
         let synth = SynthConfiguration(seed: seed)
         sampleRate = synth.sampleRate
-        store = ParameterStore(tempoBPM: initial.tempoBPM, loudnessLUFS: Self.level(initial))
+        store = ParameterStore(tempoBPM: initial.tempoBPM, loudnessLUFS: initial.heardLoudnessLUFS)
         store.setSwellBreathsPerMinute(initial.swellBreathsPerMinute)
         store.setSwellDepthLU(initial.swellDepthLU)
         store.setBrightness(initial.brightness)
@@ -44,15 +44,9 @@ final class SessionAudio {
         }
     }
 
-    /// The level the store is given: the target loudness, lowered by the fade envelope.
-    static func level(_ target: MusicTarget) -> Double {
-        let gain = max(target.envelopeGain, 0.001)
-        return target.loudnessLUFS + 20 * log10(gain)
-    }
-
     func apply(_ target: MusicTarget) {
         store.setTempoBPM(target.tempoBPM)
-        store.setLoudnessLUFS(Self.level(target))
+        store.setLoudnessLUFS(target.heardLoudnessLUFS)
         store.setSwellBreathsPerMinute(target.swellBreathsPerMinute)
         store.setSwellDepthLU(target.swellDepthLU)
         store.setBrightness(target.brightness)
@@ -110,6 +104,3 @@ final class SessionAudio {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -224,7 +224,7 @@ struct SessionRunner {
 
     static func music(_ t: MusicTarget) -> MusicState {
         MusicState(
-            tempoBPM: t.tempoBPM, loudnessLUFS: SessionAudio.level(t), swellBreathsPerMinute: t.swellBreathsPerMinute,
+            tempoBPM: t.tempoBPM, loudnessLUFS: t.heardLoudnessLUFS, swellBreathsPerMinute: t.swellBreathsPerMinute,
             swellDepthLU: t.swellDepthLU)
     }
 

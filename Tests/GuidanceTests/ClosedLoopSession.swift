@@ -3,12 +3,6 @@ import HRVCore
 import ListenerModel
 
 // SPDX-License-Identifier: Apache-2.0
-// log10 for the envelope's gain in dB comes from the C library.
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// One beat of a closed-loop run, as the `lull session --json` line would carry it.
 struct SessionRow: Sendable {
@@ -82,9 +76,8 @@ struct ClosedLoopSession {
 
     /// What the listener hears: the target with the session envelope folded into the level.
     static func musicState(_ target: MusicTarget) -> MusicState {
-        let loudness = target.envelopeGain > 0 ? target.loudnessLUFS + 20 * log10(target.envelopeGain) : -120
-        return MusicState(
-            tempoBPM: target.tempoBPM, loudnessLUFS: loudness, swellBreathsPerMinute: target.swellBreathsPerMinute,
+        MusicState(
+            tempoBPM: target.tempoBPM, loudnessLUFS: target.heardLoudnessLUFS, swellBreathsPerMinute: target.swellBreathsPerMinute,
             swellDepthLU: target.swellDepthLU)
     }
 }
