@@ -33,7 +33,7 @@ extension KioskPage {
         }
 
         /* Before: one column, evenly spaced, the Start button the largest thing on the screen. */
-        #start { gap: 3.2vh; }
+        #start { gap: 3.2vh; padding-top: 10vh; } /* room above for the notice when Lull is not answering */
         #start h1 { font-size: 1.75rem; text-align: center; }
         .strap {
           display: flex;
@@ -156,6 +156,13 @@ extension KioskPage {
           stroke-linejoin: round; opacity: 0.6; vector-effect: non-scaling-stroke; }
         #stop-button { min-width: 8rem; min-height: 3.2rem; color: var(--text-soft); background: rgba(44, 35, 28, 0.7); }
         #stop-button.armed { color: var(--text); border-color: var(--glow-soft); }
+
+        /* While Lull is not answering: the notice says so; what cannot work now steps back. */
+        body[data-connection="lost"] #start-button,
+        body[data-connection="lost"] #durations,
+        body[data-connection="lost"] .code { opacity: 0.4; pointer-events: none; }
+        body[data-screen="session"] .notice { top: auto; bottom: 17vh; }
+        body[data-connection="lost"] .strap-drop { display: none; }
 
         /* After: a few kind lines, then back to the start by itself. */
         #summary { gap: 3.5vh; text-align: center; }

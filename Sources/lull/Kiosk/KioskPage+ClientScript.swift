@@ -401,6 +401,8 @@ extension KioskPage {
               noticeTimer = null;
               $('unreachable').hidden = false;
               body.dataset.connection = 'lost';
+              $('strap-words').textContent = 'Waiting for Lull\u2026'; // the last strap state may be stale
+              $('strap').dataset.tone = 'wait';
             }, UNREACHABLE_AFTER_MS);
           }
 
