@@ -54,7 +54,7 @@ struct HRVCommand: ParsableCommand {
         }
         let series = RecordingAnalysis.filter(milliseconds: milliseconds)
         // Raw and corrected series are independent once filtered: one core each.
-        let results = ResultPair()
+        let results = Slots<(whole: HRVWindowResult, windows: [HRVWindowResult])>(count: 2)
         let window = self.window
         let step = self.step
         DispatchQueue.concurrentPerform(iterations: 2) { i in
@@ -65,20 +65,46 @@ struct HRVCommand: ParsableCommand {
                     of: series.corrected, flags: series.correctedFlags, windowSeconds: window, stepSeconds: step)
             results.set(i, r)
         }
-        let (raw, corrected) = results.values()
+        let (raw, corrected) = (results.get(0), results.get(1))
         // Artifact counts belong to the raw beats; the corrected blocks report the same counts.
         let report = HRVReport(
             file: file, windowSeconds: window, stepSeconds: step ?? window, beats: milliseconds.count, raw: raw,
             corrected: corrected)
-        print(json ? report.json() : report.table(), terminator: json ? "\n" : "")
+        if json {
+            var bytes = report.jsonBytes()
+            bytes.append(UInt8(ascii: "\n"))
+            try writeStandardOutput(bytes)
+        } else {
+            print(report.table(), terminator: "")
+        }
     }
 }
 
-/// Two results written by two threads, read after both finished.
-private final class ResultPair: @unchecked Sendable {
-    typealias Value = (whole: HRVWindowResult, windows: [HRVWindowResult])
+/// Writes `bytes` to file descriptor 1 whole (write(2) may take fewer bytes than asked).
+private func writeStandardOutput(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw CommandFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+    }
+}
+
+/// Values written by several threads, one slot each, read after all finished.
+final class Slots<Value>: @unchecked Sendable {
+    let count: Int
     private let lock = NSLock()
-    private var slots: [Value?] = [nil, nil]
+    private var slots: [Value?]
+
+    init(count: Int) {
+        self.count = count
+        slots = Array(repeating: nil, count: count)
+    }
 
     func set(_ i: Int, _ value: Value) {
         lock.lock()
@@ -86,10 +112,10 @@ private final class ResultPair: @unchecked Sendable {
         lock.unlock()
     }
 
-    func values() -> (Value, Value) {
+    func get(_ i: Int) -> Value {
         lock.lock()
         defer { lock.unlock() }
-        return (slots[0]!, slots[1]!)
+        return slots[i]!
     }
 }
 
