@@ -28,6 +28,10 @@ let package = Package(
         // The daemon: its control API (HTTP over a Unix socket) and graceful shutdown on SIGTERM.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The daemon's configuration: swift-configuration's YAML provider, and Yams (which it reads
+        // YAML with) for the checks it does not make: unknown keys and positions of syntax errors.
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: Pure cores
@@ -73,6 +77,21 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The daemon's configuration (Config/lull.yaml, LULL_* variables) and its systemd side
+        // (sd_notify, journald-friendly logs).
+        .target(
+            name: "LullConfig",
+            dependencies: [
+                "Guidance", .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "SystemdSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root
         .executableTarget(
             name: "lull",
@@ -83,6 +102,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "LullConfig", "SystemdSupport",
             ],
             swiftSettings: strictSettings
         ),
@@ -102,6 +122,11 @@ let package = Package(
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
         .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore"]),
+        .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
+        .testTarget(
+            name: "SystemdSupportTests",
+            dependencies: ["SystemdSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
