@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages Lull builds and tests against, only those that are missing.
 # Usage: scripts/deps.sh [extra-package ...]
+# systemd provides systemd-analyze (the unit's verify and security tests; no running systemd needed),
+# shellcheck checks the install scripts.
 set -euo pipefail
 
-packages=(pkg-config libasound2-dev libbluetooth-dev libsqlite3-dev alsa-utils "$@")
+packages=(pkg-config libasound2-dev libbluetooth-dev libsqlite3-dev alsa-utils systemd shellcheck "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
