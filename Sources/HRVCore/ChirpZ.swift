@@ -64,7 +64,10 @@ struct ChirpZ: Sendable {
         }
         let transform = FFT(size: size)
         fr.withUnsafeMutableBufferPointer { re in
-            fi.withUnsafeMutableBufferPointer { im in transform.forward(real: re, imaginary: im) }
+            fi.withUnsafeMutableBufferPointer { im in
+                // Left in bit-reversed order, as the data's transform is: the product needs no order.
+                transform.forwardToBitReversed(real: re.baseAddress!, imaginary: im.baseAddress!)
+            }
         }
         fft = transform
         filterReal = fr
@@ -101,14 +104,14 @@ struct ChirpZ: Sendable {
                                             wr[n] = 0
                                             wi[n] = 0
                                         }
-                                        fft.forward(real: wr, imaginary: wi)
+                                        fft.forwardToBitReversed(real: wr.baseAddress!, imaginary: wi.baseAddress!)
                                         for n in 0..<size {
                                             let r = wr[n] * gr[n] - wi[n] * gi[n]
                                             let i = wr[n] * gi[n] + wi[n] * gr[n]
                                             wr[n] = r
                                             wi[n] = i
                                         }
-                                        fft.inverseUnscaled(real: wr, imaginary: wi)
+                                        fft.inverseUnscaledFromBitReversed(real: wr.baseAddress!, imaginary: wi.baseAddress!)
                                         let scale = 1 / Double(size)
                                         // Z[m - K] = post[m] · out[m + P - 1] / size.
                                         @inline(__always) func z(_ m: Int) -> (Double, Double) {

@@ -61,6 +61,19 @@ struct FFT: Sendable {
         transform(imaginary.baseAddress!, real.baseAddress!)
     }
 
+    /// Forward transform of natural-order input, leaving X in bit-reversed order (decimation in
+    /// frequency: the transposed stages in reverse order, so no permutation pass). For fast
+    /// convolution, where the product of two spectra does not care about their order.
+    func forwardToBitReversed(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>) {
+        stagesDIF(real, imaginary)
+    }
+
+    /// Inverse transform without the 1/N factor of bit-reversed input (as `forwardToBitReversed`
+    /// leaves it), giving natural order.
+    func inverseUnscaledFromBitReversed(real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>) {
+        stagesDIT(imaginary, real)
+    }
+
     private func transform(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
         let n = size
         bitReversed.withUnsafeBufferPointer { rev in
@@ -72,6 +85,12 @@ struct FFT: Sendable {
                 }
             }
         }
+        stagesDIT(re, im)
+    }
+
+    /// The butterfly stages of decimation in time, on bit-reversed input.
+    private func stagesDIT(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
+        let n = size
         var span = 4
         if oddStage {
             var i = 0
@@ -105,6 +124,8 @@ struct FFT: Sendable {
                             Self.butterflies4(re, im, start &+ j, quarter, j, c1, s1, c2, s2, c3, s3)
                             j &+= 4
                         }
+                    } else if quarter == 1 {
+                        Self.butterflyUntwiddled(re, im, start)
                     } else {
                         for j in 0..<quarter {
                             Self.butterfly(re, im, start &+ j, quarter, c1[j], s1[j], c2[j], s2[j], c3[j], s3[j])
@@ -116,6 +137,160 @@ struct FFT: Sendable {
                 span &*= 4
             }
         }
+    }
+
+    /// The transposed stages of `stagesDIT` in reverse order: the DFT matrix is symmetric, so
+    /// F = (S_m ⋯ S_1 R)ᵀ = R S_1ᵀ ⋯ S_mᵀ, and applying S_mᵀ first leaves F·x bit-reversed.
+    private func stagesDIF(_ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>) {
+        let n = size
+        twiddles.withUnsafeBufferPointer { tw in
+            var offset = tw.count
+            var span = n
+            let smallest = oddStage ? 8 : 4
+            while span >= smallest {
+                let quarter = span / 4
+                offset &-= 6 &* quarter
+                let c1 = tw.baseAddress! + offset
+                let s1 = c1 + quarter
+                let c2 = s1 + quarter
+                let s2 = c2 + quarter
+                let c3 = s2 + quarter
+                let s3 = c3 + quarter
+                var start = 0
+                while start < n {
+                    if quarter >= 4 {
+                        var j = 0
+                        while j < quarter {
+                            Self.transposedButterflies4(re, im, start &+ j, quarter, j, c1, s1, c2, s2, c3, s3)
+                            j &+= 4
+                        }
+                    } else if quarter == 1 {
+                        Self.transposedButterflyUntwiddled(re, im, start)
+                    } else {
+                        for j in 0..<quarter {
+                            Self.transposedButterfly(re, im, start &+ j, quarter, c1[j], s1[j], c2[j], s2[j], c3[j], s3[j])
+                        }
+                    }
+                    start &+= span
+                }
+                span /= 4
+            }
+        }
+        if oddStage {
+            var i = 0
+            while i < n {
+                let ar = re[i], ai = im[i], br = re[i + 1], bi = im[i + 1]
+                re[i] = ar + br
+                im[i] = ai + bi
+                re[i + 1] = ar - br
+                im[i + 1] = ai - bi
+                i += 2
+            }
+        }
+    }
+
+    /// The radix-4 butterfly of span 4, whose twiddles are all 1.
+    @inline(__always)
+    private static func butterflyUntwiddled(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ i0: Int
+    ) {
+        let x0r = re[i0], x0i = im[i0], x2r = re[i0 &+ 1], x2i = im[i0 &+ 1]
+        let x1r = re[i0 &+ 2], x1i = im[i0 &+ 2], x3r = re[i0 &+ 3], x3i = im[i0 &+ 3]
+        let ar = x0r + x2r, ai = x0i + x2i
+        let br = x0r - x2r, bi = x0i - x2i
+        let cr = x1r + x3r, ci = x1i + x3i
+        let dr = x1r - x3r, di = x1i - x3i
+        re[i0] = ar + cr
+        im[i0] = ai + ci
+        re[i0 &+ 2] = ar - cr
+        im[i0 &+ 2] = ai - ci
+        re[i0 &+ 1] = br + di
+        im[i0 &+ 1] = bi - dr
+        re[i0 &+ 3] = br - di
+        im[i0 &+ 3] = bi + dr
+    }
+
+    /// The transpose of `butterflyUntwiddled`.
+    @inline(__always)
+    private static func transposedButterflyUntwiddled(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ i0: Int
+    ) {
+        let v0r = re[i0], v0i = im[i0], v1r = re[i0 &+ 1], v1i = im[i0 &+ 1]
+        let v2r = re[i0 &+ 2], v2i = im[i0 &+ 2], v3r = re[i0 &+ 3], v3i = im[i0 &+ 3]
+        let pr = v0r + v2r, pi = v0i + v2i
+        let qr = v0r - v2r, qi = v0i - v2i
+        let rr = v1r + v3r, ri = v1i + v3i
+        let sr = v1r - v3r, si = v1i - v3i
+        re[i0] = pr + rr
+        im[i0] = pi + ri
+        re[i0 &+ 1] = pr - rr
+        im[i0 &+ 1] = pi - ri
+        re[i0 &+ 2] = qr + si
+        im[i0 &+ 2] = qi - sr
+        re[i0 &+ 3] = qr - si
+        im[i0 &+ 3] = qi + sr
+    }
+
+    /// The transpose of `butterfly`: sums first, then the twiddles on the outputs.
+    @inline(__always)
+    private static func transposedButterfly(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ i0: Int, _ q: Int,
+        _ c1: Double, _ s1: Double, _ c2: Double, _ s2: Double, _ c3: Double, _ s3: Double
+    ) {
+        let i1 = i0 &+ q, i2 = i1 &+ q, i3 = i2 &+ q
+        let v0r = re[i0], v0i = im[i0], v1r = re[i1], v1i = im[i1]
+        let v2r = re[i2], v2i = im[i2], v3r = re[i3], v3i = im[i3]
+        let pr = v0r + v2r, pi = v0i + v2i
+        let qr = v0r - v2r, qi = v0i - v2i
+        let rr = v1r + v3r, ri = v1i + v3i
+        let sr = v1r - v3r, si = v1i - v3i
+        re[i0] = pr + rr
+        im[i0] = pi + ri
+        let o1r = pr - rr, o1i = pi - ri
+        let o2r = qr + si, o2i = qi - sr  // q - i·s
+        let o3r = qr - si, o3i = qi + sr  // q + i·s
+        re[i1] = o1r * c2 - o1i * s2
+        im[i1] = o1r * s2 + o1i * c2
+        re[i2] = o2r * c1 - o2i * s1
+        im[i2] = o2r * s1 + o2i * c1
+        re[i3] = o3r * c3 - o3i * s3
+        im[i3] = o3r * s3 + o3i * c3
+    }
+
+    /// Four neighbouring transposed butterflies at once on SIMD4 lanes.
+    @inline(__always)
+    private static func transposedButterflies4(
+        _ re: UnsafeMutablePointer<Double>, _ im: UnsafeMutablePointer<Double>, _ i0: Int, _ q: Int, _ j: Int,
+        _ c1p: UnsafePointer<Double>, _ s1p: UnsafePointer<Double>, _ c2p: UnsafePointer<Double>,
+        _ s2p: UnsafePointer<Double>, _ c3p: UnsafePointer<Double>, _ s3p: UnsafePointer<Double>
+    ) {
+        typealias V = SIMD4<Double>
+        @inline(__always) func load(_ p: UnsafePointer<Double>, _ i: Int) -> V {
+            UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+        }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+            UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self)
+        }
+        let i1 = i0 &+ q, i2 = i1 &+ q, i3 = i2 &+ q
+        let v0r = load(re, i0), v0i = load(im, i0), v1r = load(re, i1), v1i = load(im, i1)
+        let v2r = load(re, i2), v2i = load(im, i2), v3r = load(re, i3), v3i = load(im, i3)
+        let pr = v0r + v2r, pi = v0i + v2i
+        let qr = v0r - v2r, qi = v0i - v2i
+        let rr = v1r + v3r, ri = v1i + v3i
+        let sr = v1r - v3r, si = v1i - v3i
+        store(pr + rr, re, i0)
+        store(pi + ri, im, i0)
+        let o1r = pr - rr, o1i = pi - ri
+        let o2r = qr + si, o2i = qi - sr
+        let o3r = qr - si, o3i = qi + sr
+        let c1 = load(c1p, j), s1 = load(s1p, j), c2 = load(c2p, j), s2 = load(s2p, j)
+        let c3 = load(c3p, j), s3 = load(s3p, j)
+        store(o1r * c2 - o1i * s2, re, i1)
+        store(o1r * s2 + o1i * c2, im, i1)
+        store(o2r * c1 - o2i * s1, re, i2)
+        store(o2r * s1 + o2i * c1, im, i2)
+        store(o3r * c3 - o3i * s3, re, i3)
+        store(o3r * s3 + o3i * c3, im, i3)
     }
 
     /// One radix-4 butterfly on x[i0], x[i0+q], x[i0+2q], x[i0+3q] (bit-reversed order: the
