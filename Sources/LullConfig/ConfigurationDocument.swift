@@ -19,6 +19,9 @@ struct ConfigurationDocument {
 
     /// Every key the file sets (null values included), by dotted path.
     private(set) var leaves: [String: Leaf] = [:]
+    /// No document, or only comments, or `~`: every default (swift-configuration's YAML snapshot
+    /// refuses such a file, as its top level is not a mapping).
+    private(set) var isEmpty = true
 
     /// Parses `text` (read from `file`, which only names it in messages).
     init(text: String, file: String) throws(ConfigurationError) {
@@ -35,6 +38,7 @@ struct ConfigurationDocument {
                 "\(file): the file must be a mapping of sections (\(ConfigurationKey.sections.joined(separator: ", "))), "
                     + "not \(Self.shape(root))")
         }
+        isEmpty = false
         try walk(sections, prefix: [], file: file)
     }
 

@@ -16,6 +16,8 @@ struct ConfigurationKey: Sendable {
     let render: @Sendable (LullConfiguration) -> String
     /// Never print the value (the therapist code).
     var isSecret = false
+    /// Null (`key:` alone, `~`) means the default, nil; for the other keys it is an error.
+    var isOptional = false
 
     var components: [String] { path.split(separator: ".").map(String.init) }
 
@@ -74,7 +76,7 @@ extension ConfigurationKey {
         _ keyPath: any (WritableKeyPath<LullConfiguration, Field> & Sendable),
         extract: @escaping @Sendable (SettingValue) -> Value?, wrap: @escaping @Sendable (Value) -> Field,
         isValid: @escaping @Sendable (Value) -> Bool, render: @escaping @Sendable (Field) -> String,
-        isSecret: Bool = false
+        isSecret: Bool = false, isOptional: Bool = false
     ) -> Self {
         Self(
             path: path, type: type, allowed: allowed,
@@ -84,7 +86,7 @@ extension ConfigurationKey {
                 return true
             },
             render: { render($0[keyPath: keyPath]) },
-            isSecret: isSecret
+            isSecret: isSecret, isOptional: isOptional
         )
     }
 
@@ -100,7 +102,7 @@ extension ConfigurationKey {
         unset: String
     ) -> Self {
         make(path, .int, allowed: "\(range.lowerBound)...\(range.upperBound)", keyPath, extract: \.int, wrap: { $0 },
-            isValid: range.contains, render: { $0.map { "\($0)" } ?? "null  # \(unset)" })
+            isValid: range.contains, render: { $0.map { "\($0)" } ?? "null  # \(unset)" }, isOptional: true)
     }
 
     static func double(
@@ -129,7 +131,7 @@ extension ConfigurationKey {
     ) -> Self {
         make(path, .string, allowed: allowed, keyPath, extract: \.string, wrap: { $0 }, isValid: isValid,
             render: { value in value.map { isSecret ? "(set, not shown)" : quoted($0) } ?? "null  # \(unset)" },
-            isSecret: isSecret)
+            isSecret: isSecret, isOptional: true)
     }
 
     static func intList(

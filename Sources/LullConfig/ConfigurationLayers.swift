@@ -42,7 +42,8 @@ struct EnvironmentLayer: ConfigurationLayer {
 struct FileLayer: ConfigurationLayer {
     private let path: String
     private let document: ConfigurationDocument
-    private let snapshot: YAMLSnapshot
+    /// nil for an empty document (nothing to look up).
+    private let snapshot: YAMLSnapshot?
 
     /// A configuration file is a few kilobytes; anything this large is not one.
     static let maximumBytes = 1 << 20
@@ -54,6 +55,10 @@ struct FileLayer: ConfigurationLayer {
             throw ConfigurationError("\(path): not UTF-8 text")
         }
         document = try ConfigurationDocument(text: text, file: path)
+        guard !document.isEmpty else {
+            snapshot = nil
+            return
+        }
         do {
             snapshot = try YAMLSnapshot(data: bytes.span.bytes, providerName: path, parsingOptions: .default)
         } catch {
@@ -63,10 +68,10 @@ struct FileLayer: ConfigurationLayer {
     }
 
     func value(of key: ConfigurationKey) throws(ConfigurationError) -> FoundValue? {
-        guard let leaf = document.leaves[key.path] else { return nil }
+        guard let leaf = document.leaves[key.path], let snapshot else { return nil }
         if leaf.isNull {
             // `key:` with nothing after it: the default for optional keys, a mistake for the others.
-            guard key.render(LullConfiguration()).hasPrefix("null") else {
+            guard key.isOptional else {
                 throw ConfigurationError("\(path): key \(key.path): no value (\(key.allowed); delete the line for the default)")
             }
             return nil
