@@ -21,6 +21,7 @@ struct Lull: AsyncParsableCommand {
             RenderCommand.self,
             SessionCommand.self,
             SessionsCommand.self,
+            ConfigCommand.self,
         ]
     )
 }
