@@ -97,8 +97,12 @@ extension BeatBuffer {
     /// Drops beats older than `seconds` that lie before absolute index `limit`, in chunks of at
     /// least `chunk` so the arrays are not shifted on every beat.
     mutating func dropOlder(than seconds: Double, before limit: Int, chunk: Int) {
-        var drop = startIndex
+        // Times increase: more than `chunk` beats qualify exactly when beat startIndex + chunk does,
+        // so one comparison answers on most beats instead of a scan.
+        let probe = startIndex + chunk
+        guard probe < limit && time(at: probe) < seconds else { return }
+        var drop = probe + 1
         while drop < limit && time(at: drop) < seconds { drop += 1 }
-        if drop - startIndex > chunk { dropBefore(drop) }
+        dropBefore(drop)
     }
 }

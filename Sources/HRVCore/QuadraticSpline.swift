@@ -7,14 +7,10 @@
 /// SciPy `make_interp_spline(x, y, k=2)` uses the "not-a-knot"-like knot vector of `_not_a_knot`:
 /// x₀ three times, the midpoints (x[i] + x[i+1])/2 for i = 1 … n-3, x[n-1] three times. With
 /// those knots the collocation matrix is tridiagonal (rows 0 and n-1 are unit rows), so the
-/// coefficients come from one Thomas sweep, O(n). Grid points beyond the last beat take the last
-/// RR value, as NeuroKit2's `signal_interpolate` asks `interp1d` to (`fill_value`).
+/// coefficients come from one Thomas sweep, O(n).
 struct QuadraticSpline: Sendable {
-    private var knots: [Double] = []
-    private var coefficients: [Double] = []
-    private var lower: [Double] = []
-    private var diagonal: [Double] = []
-    private var upper: [Double] = []
+    /// Knots (n + 3), then the lower, main and upper diagonals and the coefficients (n each).
+    private var workspace: [Double] = []
 
     init() {}
 
@@ -24,91 +20,161 @@ struct QuadraticSpline: Sendable {
         x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, grid: UnsafeBufferPointer<Double>,
         output: UnsafeMutableBufferPointer<Double>
     ) {
+        interpolate(x: x, y: y, points: grid, output: output)
+    }
+
+    /// Writes the spline through (`x`, `y`) evaluated at `grid` into `output`, without the grid
+    /// in memory.
+    mutating func interpolate(
+        x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, grid: UniformGrid,
+        output: UnsafeMutableBufferPointer<Double>
+    ) {
+        interpolate(x: x, y: y, points: grid, output: output)
+    }
+
+    private mutating func interpolate<Grid: SplineGrid>(
+        x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, points grid: Grid,
+        output: UnsafeMutableBufferPointer<Double>
+    ) {
         let n = x.count
         precondition(n >= 3 && y.count == n && output.count >= grid.count)
-        // Knots t[0 ..< n+3].
-        knots.removeAll(keepingCapacity: true)
-        knots.append(x[0]); knots.append(x[0]); knots.append(x[0])
-        if n > 3 {
-            for i in 1...(n - 3) { knots.append((x[i] + x[i + 1]) / 2) }
-        }
-        knots.append(x[n - 1]); knots.append(x[n - 1]); knots.append(x[n - 1])
-
-        // Collocation: row i holds B_{l-2}, B_{l-1}, B_l at x[i], l its knot interval.
-        // Rows 1 … n-2 have l = i + 1, so the nonzero columns are i-1, i, i+1.
-        lower.removeAll(keepingCapacity: true)
-        diagonal.removeAll(keepingCapacity: true)
-        upper.removeAll(keepingCapacity: true)
-        coefficients.removeAll(keepingCapacity: true)
-        lower.append(0); diagonal.append(1); upper.append(0); coefficients.append(y[0])
-        for i in 1..<(n - 1) {
-            let l = i + 1
-            let b = knots.withUnsafeBufferPointer { t in
-                Self.basis(t.baseAddress!, l, x[i], Self.inverseSpans(t.baseAddress!, l))
-            }
-            lower.append(b.0); diagonal.append(b.1); upper.append(b.2); coefficients.append(y[i])
-        }
-        lower.append(0); diagonal.append(1); upper.append(0); coefficients.append(y[n - 1])
-        // Thomas algorithm. B-spline collocation matrices are totally positive (de Boor 1978,
-        // "A Practical Guide to Splines", XIII), so elimination without pivoting is stable.
-        for i in 1..<n {
-            let w = lower[i] / diagonal[i - 1]
-            diagonal[i] -= w * upper[i - 1]
-            coefficients[i] -= w * coefficients[i - 1]
-        }
-        coefficients[n - 1] /= diagonal[n - 1]
-        for i in stride(from: n - 2, through: 0, by: -1) {
-            coefficients[i] = (coefficients[i] - upper[i] * coefficients[i + 1]) / diagonal[i]
-        }
-
-        let last = x[n - 1]
-        let yLast = y[n - 1]
-        let first = x[0]
-        knots.withUnsafeBufferPointer { tb in
-            coefficients.withUnsafeBufferPointer { cb in
-                let t = tb.baseAddress!
-                let c = cb.baseAddress!
-                let out = output.baseAddress!
-                var l = 2
-                // Reciprocals of the knot spans of interval l, recomputed only when l changes:
-                // there are ~4 grid points per interval, and divisions dominate otherwise.
-                var inverse = Self.inverseSpans(t, l)
-                for j in 0..<grid.count {
-                    let g = grid[j]
-                    if g > last || g < first {
-                        out[j] = g > last ? yLast : y[0]
-                        continue
-                    }
-                    // Interval l with t[l] <= g < t[l+1], l in 2 ... n-1 (the last one closed).
-                    if l < n - 1 && g >= t[l + 1] {
-                        repeat { l += 1 } while l < n - 1 && g >= t[l + 1]
-                        inverse = Self.inverseSpans(t, l)
-                    }
-                    let b = Self.basis(t, l, g, inverse)
-                    out[j] = b.0 * c[l - 2] + b.1 * c[l - 1] + b.2 * c[l]
-                }
-            }
+        if workspace.count < 5 * n + 3 { workspace = [Double](repeating: 0, count: 5 * n + 3) }
+        workspace.withUnsafeMutableBufferPointer { w in
+            let t = w.baseAddress!
+            let lower = t + (n + 3)
+            let diagonal = lower + n
+            let upper = diagonal + n
+            let c = upper + n
+            Self.solve(x.baseAddress!, y.baseAddress!, n, t, lower, diagonal, upper, c)
+            Self.evaluate(x.baseAddress!, y.baseAddress!, n, t, c, grid, output.baseAddress!)
         }
     }
 
-    /// 1/(t[l+1]-t[l]), 1/(t[l+1]-t[l-1]), 1/(t[l+2]-t[l]), zero where a span is empty.
-    @inline(__always)
-    private static func inverseSpans(_ t: UnsafePointer<Double>, _ l: Int) -> (Double, Double, Double) {
-        let d1 = t[l + 1] - t[l]
-        let dA = t[l + 1] - t[l - 1]
-        let dB = t[l + 2] - t[l]
-        return (d1 > 0 ? 1 / d1 : 0, dA > 0 ? 1 / dA : 0, dB > 0 ? 1 / dB : 0)
+    /// Knots t[0 ..< n+3] and the coefficients c[0 ..< n] of the interpolating spline.
+    private static func solve(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int, _ t: UnsafeMutablePointer<Double>,
+        _ lower: UnsafeMutablePointer<Double>, _ diagonal: UnsafeMutablePointer<Double>,
+        _ upper: UnsafeMutablePointer<Double>, _ c: UnsafeMutablePointer<Double>
+    ) {
+        t[0] = x[0]
+        t[1] = x[0]
+        t[2] = x[0]
+        var k = 3
+        while k < n {
+            t[k] = (x[k - 2] + x[k - 1]) / 2
+            k += 1
+        }
+        t[n] = x[n - 1]
+        t[n + 1] = x[n - 1]
+        t[n + 2] = x[n - 1]
+        // Collocation: row i holds B_{l-2}, B_{l-1}, B_l at x[i], l = i + 1 its knot interval, so
+        // the matrix is tridiagonal (rows 0 and n-1 are unit rows). The rows are built first (no
+        // dependence between them), then the Thomas algorithm runs its serial chain. B-spline
+        // collocation matrices are totally positive (de Boor 1978, "A Practical Guide to Splines",
+        // XIII), so elimination without pivoting is stable.
+        for i in 1..<(n - 1) {
+            (lower[i], diagonal[i], upper[i]) = basis(t, i + 1, x[i])
+        }
+        // Forward elimination; `diagonal` keeps the reciprocals so the back substitution multiplies.
+        var inverse = 1.0
+        var coefficient = y[0]
+        var previousUpper = 0.0
+        diagonal[0] = 1
+        upper[0] = 0
+        c[0] = coefficient
+        for i in 1..<(n - 1) {
+            let m = lower[i] * inverse
+            inverse = 1 / (diagonal[i] - m * previousUpper)
+            coefficient = y[i] - m * coefficient
+            diagonal[i] = inverse
+            c[i] = coefficient
+            previousUpper = upper[i]
+        }
+        var next = y[n - 1]  // the last row is a unit row
+        c[n - 1] = next
+        for i in stride(from: n - 2, through: 0, by: -1) {
+            next = (c[i] - upper[i] * next) * diagonal[i]
+            c[i] = next
+        }
     }
 
     /// The three nonzero degree-2 B-splines B_{l-2}, B_{l-1}, B_l at `x` in knot interval `l`
-    /// (Cox-de Boor recursion, de Boor 1978, X), given the interval's `inverseSpans`.
+    /// (t[l] ≤ x < t[l+1]), in closed form (de Boor 1978, IX): with h = t[l+1] - t[l],
+    /// B_{l-2} = (t[l+1] - x)² / ((t[l+1] - t[l-1]) h), B_l = (x - t[l])² / ((t[l+2] - t[l]) h),
+    /// and B_{l-1} = 1 - B_{l-2} - B_l (the B-splines sum to one).
     @inline(__always)
-    private static func basis(
-        _ t: UnsafePointer<Double>, _ l: Int, _ x: Double, _ inverse: (Double, Double, Double)
-    ) -> (Double, Double, Double) {
-        let a1 = (x - t[l]) * inverse.0  // degree 1 on [t[l], t[l+1]): B_{l-1,1} = 1 - a1, B_{l,1} = a1
-        let left = (1 - a1) * inverse.1
-        let right = a1 * inverse.2
-        return ((t[l + 1] - x) * left, (x - t[l - 1]) * left + (t[l + 2] - x) * right, (x - t[l]) * right)
+    private static func basis(_ t: UnsafePointer<Double>, _ l: Int, _ x: Double) -> (Double, Double, Double) {
+        let (left, right) = spans(t, l)
+        let v = t[l + 1] - x
+        let u = x - t[l]
+        let b0 = v * v * left
+        let b2 = u * u * right
+        return (b0, 1 - b0 - b2, b2)
     }
+
+    /// 1/((t[l+1] - t[l-1]) h) and 1/((t[l+2] - t[l]) h) for a non-empty interval l.
+    @inline(__always)
+    private static func spans(_ t: UnsafePointer<Double>, _ l: Int) -> (Double, Double) {
+        let h = t[l + 1] - t[l]
+        return (1 / ((t[l + 1] - t[l - 1]) * h), 1 / ((t[l + 2] - t[l]) * h))
+    }
+
+    /// s(g) on every grid point, one knot interval at a time: on interval l the spline is
+    /// c[l-1] + (c[l-2] - c[l-1]) B_{l-2} + (c[l] - c[l-1]) B_l, a quadratic with three numbers
+    /// per interval. Grid points beyond the last beat take the last RR value, as NeuroKit2's
+    /// `signal_interpolate` asks `interp1d` to (`fill_value`); those before the first, the first.
+    private static func evaluate<Grid: SplineGrid>(
+        _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int, _ t: UnsafePointer<Double>,
+        _ c: UnsafePointer<Double>, _ g: Grid, _ out: UnsafeMutablePointer<Double>
+    ) {
+        let count = g.count
+        let first = x[0]
+        let last = x[n - 1]
+        var j = 0
+        while j < count && g[j] < first {
+            out[j] = y[0]
+            j += 1
+        }
+        // Intervals l = 2 … n-1 cover [x₀, x_{n-1}]; the last one is closed.
+        var l = 2
+        while j < count && g[j] <= last {
+            let gj = g[j]
+            while l < n - 1 && gj >= t[l + 1] { l += 1 }
+            let (left, right) = spans(t, l)
+            let middle = c[l - 1]
+            let a = (c[l - 2] - middle) * left
+            let b = (c[l] - middle) * right
+            let lo = t[l]
+            let hi = t[l + 1]
+            let end = l == n - 1 ? last : hi
+            // Every grid point of this interval: below its end (or at the last beat, for the last).
+            repeat {
+                let v = hi - g[j]
+                let u = g[j] - lo
+                out[j] = middle + a * (v * v) + b * (u * u)
+                j += 1
+            } while j < count && (g[j] < end || (l == n - 1 && g[j] <= last))
+        }
+        while j < count {
+            out[j] = y[n - 1]
+            j += 1
+        }
+    }
+}
+
+/// Where a spline is evaluated: ascending points.
+protocol SplineGrid {
+    var count: Int { get }
+    subscript(_ i: Int) -> Double { get }
+}
+
+extension UnsafeBufferPointer<Double>: SplineGrid {}
+
+/// `count` points `start + i·step`: numpy.arange's values, computed where they are used.
+struct UniformGrid: SplineGrid {
+    var start: Double
+    var step: Double
+    var count: Int
+
+    @inline(__always) subscript(_ i: Int) -> Double { start + Double(i) * step }
 }

@@ -38,7 +38,24 @@ public enum RecordingAnalysis {
     public static func filter(
         milliseconds: [Double], lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats, maximumPasses: Int = 3
     ) -> Series {
-        var series = singlePass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats)
+        refine(
+            firstPass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats), lookaheadBeats: lookaheadBeats,
+            maximumPasses: maximumPasses)
+    }
+
+    /// The first pass of `filter`: its raw beats and flags are final (later passes change only the
+    /// corrected series), so the raw series can be analysed while `refine` runs.
+    public static func firstPass(
+        milliseconds: [Double], lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats
+    ) -> Series {
+        singlePass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats)
+    }
+
+    /// The passes of `filter` after `firstPass`.
+    public static func refine(
+        _ first: Series, lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats, maximumPasses: Int = 3
+    ) -> Series {
+        var series = first
         var flagged = series.rawFlags.filter(\.isArtifact).count
         var pass = 1
         while pass < maximumPasses && flagged > 0 {

@@ -31,12 +31,8 @@ public struct WelchSpectrum: Sendable {
     static let minimumSegmentSeconds = 50.0
 
     private var spline = QuadraticSpline()
-    private var grid: [Double] = []
     private var signal: [Double] = []
-    private var windowed: [Double] = []
-    private var windowedSecond: [Double] = []
     private var power: [Double] = []
-    private var powerSecond: [Double] = []
     private var transforms: [Int: ChirpZ] = [:]
     private var hann: [Int: [Double]] = [:]
 
@@ -55,13 +51,10 @@ public struct WelchSpectrum: Sendable {
         let stop = tLast + step
         let count = Int(((stop - t0) / step).rounded(.up))
         let delta = (t0 + step) - t0
-        grid.removeAll(keepingCapacity: true)
-        for i in 0..<count { grid.append(t0 + Double(i) * delta) }
         if signal.count < count { signal = [Double](repeating: 0, count: count) }
         signal.withUnsafeMutableBufferPointer { out in
-            grid.withUnsafeBufferPointer { g in
-                spline.interpolate(x: times, y: milliseconds, grid: g, output: out)
-            }
+            spline.interpolate(
+                x: times, y: milliseconds, grid: UniformGrid(start: t0, step: delta, count: count), output: out)
         }
         // NeuroKit2 signal_psd: min_frequency = 2 fs / (N/2); nperseg = int((2 / min_frequency) fs).
         let n = Double(count)
@@ -77,46 +70,30 @@ public struct WelchSpectrum: Sendable {
         var maxBin = 0
         while Double(maxBin + 1) * binWidth < Self.hfBand.1 { maxBin += 1 }
 
-        var mean = 0.0
-        for i in 0..<count { mean += signal[i] }
-        mean /= n
+        let mean = signal.withUnsafeBufferPointer { Self.sum(UnsafeBufferPointer(rebasing: $0[..<count])) } / n
         let window = hannWindow(segmentLength)
         var windowEnergy = 0.0
         for w in window { windowEnergy += w * w }
 
         if transforms[segmentLength]?.maxBin != maxBin {
             transforms[segmentLength] = ChirpZ(
-                segmentLength: segmentLength, transformLength: transformLength, maxBin: maxBin)
+                segmentLength: segmentLength, transformLength: transformLength, maxBin: maxBin, window: window)
         }
         var czt = transforms[segmentLength]!
         transforms[segmentLength] = nil  // keep the cache entry uniquely referenced while it works
         power.removeAll(keepingCapacity: true)
         power.append(contentsOf: repeatElement(0, count: maxBin + 1))
-        if windowed.count < segmentLength {
-            windowed = [Double](repeating: 0, count: segmentLength)
-            windowedSecond = [Double](repeating: 0, count: segmentLength)
-        }
-        window.withUnsafeBufferPointer { wb in
-            signal.withUnsafeBufferPointer { sb in
-                windowed.withUnsafeMutableBufferPointer { ab in
-                    windowedSecond.withUnsafeMutableBufferPointer { bb in
-                        power.withUnsafeMutableBufferPointer { pa in
-                            let w = wb.baseAddress!, x = sb.baseAddress!, a = ab.baseAddress!, b = bb.baseAddress!
-                            var s = 0
-                            while s < segments {
-                                let pair = s + 1 < segments
-                                let first = x + s * hop
-                                let second = x + (s + 1) * hop
-                                for j in 0..<segmentLength { a[j] = (first[j] - mean) * w[j] }
-                                if pair { for j in 0..<segmentLength { b[j] = (second[j] - mean) * w[j] } }
-                                czt.accumulatePowers(
-                                    first: UnsafeBufferPointer(start: a, count: segmentLength),
-                                    second: pair ? UnsafeBufferPointer(start: b, count: segmentLength) : nil,
-                                    firstPower: pa, secondPower: pair ? pa : nil)
-                                s += pair ? 2 : 1
-                            }
-                        }
-                    }
+        signal.withUnsafeBufferPointer { sb in
+            power.withUnsafeMutableBufferPointer { pa in
+                let x = sb.baseAddress!
+                var s = 0
+                while s < segments {
+                    // Segments two at a time, one as the real and one as the imaginary part.
+                    let pair = s + 1 < segments
+                    czt.accumulatePowers(
+                        first: x + s * hop, second: pair ? x + (s + 1) * hop : nil, mean: mean,
+                        firstPower: pa.baseAddress!, secondPower: pair ? pa.baseAddress! : nil)
+                    s += pair ? 2 : 1
                 }
             }
         }
@@ -143,6 +120,23 @@ public struct WelchSpectrum: Sendable {
             previous = (f, power[k])
         }
         return total > 0 ? total : nil
+    }
+
+    /// Σ values, in four interleaved partial sums (one long chain of additions would wait on each).
+    private static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
+        var partial = SIMD4<Double>()
+        var i = 0
+        let v = values.baseAddress!
+        while i + 4 <= values.count {
+            partial += UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
+            i += 4
+        }
+        var total = partial.sum()
+        while i < values.count {
+            total += v[i]
+            i += 1
+        }
+        return total
     }
 
     /// SciPy `get_window("hann", M)`: the periodic ("DFT-even") Hann window.
