@@ -52,18 +52,23 @@ struct HRVCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(file): \(error)")
         }
-        let series = RecordingAnalysis.filter(milliseconds: milliseconds)
-        // Raw and corrected series are independent once filtered: one core each.
+        // The first filter pass fixes the raw beats' flags: the raw series is analysed on one core
+        // while the other finishes the corrected series (later passes) and analyses it.
+        let first = RecordingAnalysis.firstPass(milliseconds: milliseconds)
         let results = Slots<(whole: HRVWindowResult, windows: [HRVWindowResult])>(count: 2)
         let window = self.window
         let step = self.step
         DispatchQueue.concurrentPerform(iterations: 2) { i in
-            let r =
-                i == 0
-                ? RecordingAnalysis.windows(of: series.raw, flags: series.rawFlags, windowSeconds: window, stepSeconds: step)
-                : RecordingAnalysis.windows(
-                    of: series.corrected, flags: series.correctedFlags, windowSeconds: window, stepSeconds: step)
-            results.set(i, r)
+            if i == 0 {
+                results.set(
+                    0, RecordingAnalysis.windows(of: first.raw, flags: first.rawFlags, windowSeconds: window, stepSeconds: step))
+            } else {
+                let series = RecordingAnalysis.refine(first)
+                results.set(
+                    1,
+                    RecordingAnalysis.windows(
+                        of: series.corrected, flags: series.correctedFlags, windowSeconds: window, stepSeconds: step))
+            }
         }
         let (raw, corrected) = (results.get(0), results.get(1))
         // Artifact counts belong to the raw beats; the corrected blocks report the same counts.

@@ -42,6 +42,7 @@ struct HRVReport {
         DispatchQueue.concurrentPerform(iterations: parts.count) { part in
             parts.set(part, windows(count * part / parts.count..<count * (part + 1) / parts.count))
         }
+        w.reserveCapacity(w.bytes.count + (0..<parts.count).reduce(16) { $0 + parts.get($1).bytes.count })
         for part in 0..<parts.count { w.appendValues(of: parts.get(part)) }
         w.endArray()
         w.endObject()
@@ -51,6 +52,7 @@ struct HRVReport {
     /// Raw windows `range`, each with the corrected window of the same index when there is one.
     private func windows(_ range: Range<Int>) -> JSONWriter {
         var w = JSONWriter()
+        w.reserveCapacity(range.count * 1_300)  // about what one window's two blocks take
         // Both lists are in index order: find the first corrected window of the range once.
         var c = corrected.windows.partitioningIndex { $0.index >= (range.isEmpty ? 0 : raw.windows[range.lowerBound].index) }
         for r in raw.windows[range] {

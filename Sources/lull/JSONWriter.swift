@@ -13,6 +13,9 @@ struct JSONWriter {
 
     init() {}
 
+    /// Makes room for `count` bytes, so a long text is not copied as it grows.
+    mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
+
     /// What was written, as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -74,7 +77,8 @@ struct JSONWriter {
         if value == value.rounded() && abs(value) < 1e15 {
             appendInteger(Int(value), to: &out)
         } else {
-            out.append(contentsOf: value.description.utf8)
+            var text = value.description
+            text.withUTF8 { out.append(contentsOf: $0) }
         }
     }
 
@@ -95,6 +99,18 @@ struct JSONWriter {
 
     private static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (every key) need no escape: copy them whole.
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
