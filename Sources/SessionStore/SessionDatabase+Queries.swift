@@ -31,8 +31,19 @@ public struct SessionListing: Sendable, Equatable {
 public struct StoredBeat: Sendable, Equatable {
     public var seconds: Double
     public var rrMilliseconds: Double
+    /// The artifact filter's verdict once `decided`, else the verdict known on arrival.
     public var flag: String
     public var contact: Bool
+    /// True once the filter has judged the beat; nil for beats recorded before verdicts were stored.
+    public var decided: Bool?
+
+    public init(seconds: Double, rrMilliseconds: Double, flag: String, contact: Bool, decided: Bool?) {
+        self.seconds = seconds
+        self.rrMilliseconds = rrMilliseconds
+        self.flag = flag
+        self.contact = contact
+        self.decided = decided
+    }
 }
 
 extension SessionDatabase {
@@ -92,12 +103,9 @@ extension SessionDatabase {
         do {
             return try queue.read { db in
                 try Row.fetchAll(
-                    db, sql: "SELECT t_s, rr_ms, flag, contact FROM beats WHERE session_id = ? ORDER BY rowid",
+                    db, sql: "SELECT t_s, rr_ms, flag, contact, decided FROM beats WHERE session_id = ? ORDER BY rowid",
                     arguments: [sessionID]
-                ).map {
-                    StoredBeat(
-                        seconds: $0["t_s"], rrMilliseconds: $0["rr_ms"], flag: $0["flag"], contact: $0["contact"])
-                }
+                ).map(Self.storedBeat)
             }
         } catch {
             throw .write(Self.describe(error))

@@ -69,9 +69,10 @@ private let monotonicOrigin = ContinuousClock.now
 /// Records one session into the journal. Used from one task (the session loop), so it is a plain
 /// class and not `Sendable`.
 ///
-/// Rows are buffered and committed in one transaction once at least `commitEverySeconds` of wall
-/// time has passed since the last commit (checked on every call; the session loop calls `tick`
-/// when no beat comes), and at `finish`: a power cut loses at most the last second. A failed write
+/// Rows are buffered and committed in one transaction once at least `commitEverySeconds` (0.5 s)
+/// of wall time has passed since the last commit (checked on every call; the session loop calls
+/// `tick` at least every 0.2 s while it waits for a beat), and at `finish`: a row waits at most
+/// about 0.7 s, so a power cut loses at most the last second. A failed write
 /// never throws into the session, because the music must not stop for the journal: the first
 /// failure is reported through `report` (one line) and the rows are kept to retry at the next commit.
 public final class SessionRecorder {
@@ -104,7 +105,7 @@ public final class SessionRecorder {
     ///   - now: a monotonic clock in seconds (injected so tests can step it).
     ///   - report: where the one-line failure message goes (stderr in `lull session`).
     public init(
-        database: SessionDatabase, commitEverySeconds: Double = 1,
+        database: SessionDatabase, commitEverySeconds: Double = 0.5,
         now: @escaping () -> Double = SessionRecorder.monotonicSeconds,
         report: @escaping (String) -> Void
     ) {
@@ -151,8 +152,9 @@ public final class SessionRecorder {
         append(.beat(seconds: seconds, rrMilliseconds: rrMilliseconds, flag: flag, contact: contact))
     }
 
-    /// The artifact filter's later verdict on the beat recorded at `seconds` (it decides a few beats
-    /// after arrival); only needed when the verdict is not `ok`.
+    /// The artifact filter's verdict on the beat recorded at `seconds` (it decides a few beats after
+    /// arrival): replaces the arrival flag and marks the beat decided. Given for every beat, `ok` too,
+    /// so an undecided beat in the journal means the session ended before its verdict.
     public func flagBeat(seconds: Double, flag: String) { append(.flag(seconds: seconds, flag: flag)) }
 
     public func snapshot(_ row: SnapshotRow) { append(.snapshot(row)) }
@@ -213,13 +215,13 @@ public final class SessionRecorder {
             switch row {
             case .beat(let t, let rr, let flag, let contact):
                 try db.cachedStatement(
-                    sql: "INSERT INTO beats (session_id, t_s, rr_ms, flag, contact) VALUES (?, ?, ?, ?, ?)"
+                    sql: "INSERT INTO beats (session_id, t_s, rr_ms, flag, contact, decided) VALUES (?, ?, ?, ?, ?, 0)"
                 ).execute(arguments: [id, t, rr, flag, contact])
             case .flag(let t, let flag):
                 // The newest beat at that time: within a session beat times only increase.
                 try db.cachedStatement(
                     sql: """
-                        UPDATE beats SET flag = ? WHERE rowid = (
+                        UPDATE beats SET flag = ?, decided = 1 WHERE rowid = (
                             SELECT rowid FROM beats WHERE session_id = ? AND t_s = ? ORDER BY rowid DESC LIMIT 1)
                         """
                 ).execute(arguments: [flag, id, t])

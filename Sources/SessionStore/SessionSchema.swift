@@ -71,6 +71,13 @@ enum SessionSchema {
                     CREATE INDEX events_session_t ON events(session_id, t_s);
                     """)
         }
+        // The artifact filter decides a beat 6 beats after it arrives (Lipponen & Tarvainen 2019 with
+        // the live look-ahead), so a beat is inserted with the verdict known on arrival (`decided` 0)
+        // and updated to the filter's verdict (`decided` 1) a few seconds later; a power cut in
+        // between leaves the beat, marked undecided. NULL: recorded before Lull stored verdicts.
+        migrator.registerMigration("v2-decided-flags") { db in
+            try db.execute(sql: "ALTER TABLE beats ADD COLUMN decided INTEGER")
+        }
         return migrator
     }
 }

@@ -95,6 +95,7 @@ struct SessionRunner {
         case .strap(let target):
             (endSeconds, endedEarly) = try await runStrap(target, start: start, stop: stop)
         }
+        journal?.finishBeats()
         if stop.isRequested { journal?.recorder.event(seconds: endSeconds, kind: "user_stop") }
         let summary = engine.finish(at: endSeconds, endedEarly: endedEarly)
         try audio.finish(at: endSeconds, fadeSeconds: Self.fadeSeconds)
@@ -114,6 +115,7 @@ struct SessionRunner {
             let due = start + .milliseconds(Int64(beat.beatTimeSeconds * 1000))
             while ContinuousClock.now < due {
                 if stop.isRequested { return false }
+                journal?.recorder.tick()  // beats already in commit while the next is awaited
                 try? await Task.sleep(until: min(due, ContinuousClock.now + .milliseconds(200)), clock: .continuous)
             }
         }

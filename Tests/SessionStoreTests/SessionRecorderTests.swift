@@ -25,7 +25,8 @@ final class SteppedClock: @unchecked Sendable {
         let folder = try TemporaryFolder()
         let database = try SessionDatabase(path: folder.path("j.sqlite"))
         let clock = SteppedClock()
-        let recorder = SessionRecorder(database: database, now: { clock.seconds }, report: { _ in })
+        let recorder = SessionRecorder(
+            database: database, commitEverySeconds: 1, now: { clock.seconds }, report: { _ in })
         _ = try recorder.start(client: "c", source: "simulate", strap: nil, settings: "{}")
         // Steps are binary fractions, so the sums are exact and 1 s is exactly 1 s.
         for i in 1...3 {
@@ -55,7 +56,8 @@ final class SteppedClock: @unchecked Sendable {
             let rr = 700 + Double((i * 37) % 300) + 0.125
             t += rr / 1000
             let beat = StoredBeat(
-                seconds: t, rrMilliseconds: rr, flag: i % 50 == 7 ? "no_contact" : "ok", contact: i % 50 != 7)
+                seconds: t, rrMilliseconds: rr, flag: i % 50 == 7 ? "no_contact" : "ok", contact: i % 50 != 7,
+                decided: false)
             delivered.append(beat)
             recorder.beat(
                 seconds: beat.seconds, rrMilliseconds: beat.rrMilliseconds, flag: beat.flag, contact: beat.contact)
@@ -63,6 +65,7 @@ final class SteppedClock: @unchecked Sendable {
         // The filter's later verdict on beat 100 replaces its arrival flag.
         recorder.flagBeat(seconds: delivered[100].seconds, flag: "ectopic")
         delivered[100].flag = "ectopic"
+        delivered[100].decided = true
         recorder.finish(outcome: .complete, summaryJSON: #"{"beats":500}"#)
         #expect(try database.beats(sessionID: id) == delivered)
         let outcome = try #require(try database.outcome(sessionID: id))
