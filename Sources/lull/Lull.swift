@@ -22,6 +22,10 @@ struct Lull: AsyncParsableCommand {
             SessionCommand.self,
             SessionsCommand.self,
             ConfigCommand.self,
+            DaemonCommand.self,
+            StartCommand.self,
+            StopCommand.self,
+            StatusCommand.self,
         ]
     )
 }

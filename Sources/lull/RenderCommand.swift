@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ALSAOutput
 import ArgumentParser
+import CDispatch
 import Foundation
 import SynthCore
 

@@ -15,14 +15,30 @@ final class SessionAudio {
     private(set) var measuredLUFS: Double?
     private(set) var truePeakDBTP: Double?
 
-    init(plan: SessionPlan, seed: UInt64, initial: MusicTarget) throws {
-        let synth = SynthConfiguration(seed: seed)
+    /// The output's buffered latency in seconds (what is rendered but not yet heard), for the
+    /// swell phase "as heard"; 0 for offline rendering, where session time is the file's time.
+    let latencySeconds: Double
+
+    init(settings: SessionSettings, initial: MusicTarget) throws {
+        let plan = settings.plan
+        let synth = SynthConfiguration(seed: settings.seed)
         sampleRate = synth.sampleRate
-        store = ParameterStore(tempoBPM: initial.tempoBPM, loudnessLUFS: initial.heardLoudnessLUFS)
+        let store = ParameterStore(tempoBPM: initial.tempoBPM, loudnessLUFS: initial.heardLoudnessLUFS)
+        self.store = store
         store.setSwellBreathsPerMinute(initial.swellBreathsPerMinute)
         store.setSwellDepthLU(initial.swellDepthLU)
         store.setBrightness(initial.brightness)
-        switch (plan.audio, plan.paced) {
+        // Faster than real time, a WAV file is rendered in lockstep with session time, as unpaced.
+        let realTime = plan.paced && settings.timeScale == 1
+        let makeLive: (LiveOutput.Destination) -> LiveOutput = { destination in
+            LiveOutput(
+                synth: synth, parameters: store,
+                configuration: .init(
+                    destination: destination, periodFrames: settings.audioPeriodFrames,
+                    bufferFrames: settings.audioBufferFrames))
+        }
+        var liveOutput: LiveOutput?
+        switch (plan.audio, realTime) {
         case (.none, _):
             enabled = false
         case (.wav(let path), false):
@@ -34,12 +50,14 @@ final class SessionAudio {
             }
         case (.wav(let path), true):
             enabled = true
-            live = LiveOutput(synth: synth, parameters: store, configuration: .init(destination: .wavFile(path: path)))
+            liveOutput = makeLive(.wavFile(path: path))
         case (.alsa(let device), _):
             enabled = true
-            live = LiveOutput(synth: synth, parameters: store, configuration: .init(destination: .alsa(device: device)))
+            liveOutput = makeLive(.alsa(device: device))
         }
-        if let live {
+        live = liveOutput
+        latencySeconds = liveOutput == nil ? 0 : Double(settings.audioBufferFrames) / Double(synth.sampleRate)
+        if let live = liveOutput {
             do { try live.start() } catch { throw CommandFailure("audio \(plan.audio): \(error)") }
         }
     }
@@ -70,6 +88,12 @@ final class SessionAudio {
     }
 
     var underruns: UInt64 { store.underruns }
+
+    /// Reads the swell's phase from the render side (nil without audio: nothing renders it).
+    var swellProbe: SwellProbe? {
+        guard enabled else { return nil }
+        return SwellProbe(store: store, latencySeconds: latencySeconds, live: live != nil, sampleRate: Double(sampleRate))
+    }
 
     /// Ends the music softly: fades over `fadeSeconds` from session time `seconds`.
     func finish(at seconds: Double, fadeSeconds: Double) throws {

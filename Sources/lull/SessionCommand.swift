@@ -90,9 +90,11 @@ struct SessionCommand: AsyncParsableCommand {
         // The journal opens first: a session that cannot be recorded says so before any music starts.
         let recorder = try noRecord ? nil : startRecording(plan)
         do {
-            var runner = try SessionRunner(plan: plan, command: self, recorder: recorder)
+            let settings = SessionSettings(plan: plan, seed: seed, artifactProbability: artifacts / 100)
+            let output = SessionOutput(json: json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
+            var runner = try SessionRunner(settings: settings, output: output, recorder: recorder)
             let (summary, audio) = try await runner.run(stop: stop)
-            runner.output.summary(summary, audio: audio)
+            output.summary(summary, audio: audio)
             recorder?.finish(
                 outcome: summary.endedEarly ? .endedEarly : .complete,
                 summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
@@ -160,6 +162,13 @@ struct SessionPlan {
     var audio: Audio
     var plannedSeconds: Double
     var paced: Bool
+
+    init(source: Source, audio: Audio, plannedSeconds: Double, paced: Bool) {
+        self.source = source
+        self.audio = audio
+        self.plannedSeconds = plannedSeconds
+        self.paced = paced
+    }
 
     init(_ c: SessionCommand) throws {
         switch c.source {

@@ -23,25 +23,7 @@ struct SessionOutput {
         if json {
             var w = JSONWriter()
             w.beginObject()
-            w.field("t_s", (s.seconds * 1000).rounded() / 1000)
-            w.field("rr_ms", s.beat.milliseconds)
-            w.field("flag", s.flag.rawValue)
-            w.field("hr_bpm", s.snapshot.heartRateBPM)
-            w.field("rmssd_ms", s.snapshot.rmssdMilliseconds)
-            w.field("breathing_rate_per_min", s.snapshot.breathingRatePerMinute)
-            w.field("coherence", s.snapshot.coherence)
-            w.field("phase", s.target.phase.rawValue)
-            w.field("tempo_bpm", s.target.tempoBPM)
-            w.field("loudness_lufs", s.target.loudnessLUFS)
-            w.field("guide_breaths_per_min", s.target.swellBreathsPerMinute)
-            w.field("swell_lu", s.target.swellDepthLU)
-            w.field("brightness", s.target.brightness)
-            w.field("envelope_gain", s.target.envelopeGain)
-            w.field("decided_flag", s.snapshot.flag.rawValue)
-            w.field("artifact_pct", s.snapshot.artifactPercent)
-            w.field("hold_reason", s.target.holdReason?.rawValue)
-            w.field("freeze_reason", s.target.freezeReason?.rawValue)
-            w.field("audio_short_term_lufs", audioLUFS)
+            Self.beatFields(&w, s, audioLUFS: audioLUFS)
             w.endObject()
             Self.write(w.text)
             return
@@ -49,6 +31,29 @@ struct SessionOutput {
         guard s.seconds >= nextDisplaySeconds else { return }
         nextDisplaySeconds = (s.seconds / displayEverySeconds).rounded(.down) * displayEverySeconds + displayEverySeconds
         display(s.seconds, s.target, s.snapshot)
+    }
+
+    /// The per-beat fields of `--json` (also the daemon's `beat` events, which add their own).
+    static func beatFields(_ w: inout JSONWriter, _ s: SessionState, audioLUFS: Double?) {
+        w.field("t_s", (s.seconds * 1000).rounded() / 1000)
+        w.field("rr_ms", s.beat.milliseconds)
+        w.field("flag", s.flag.rawValue)
+        w.field("hr_bpm", s.snapshot.heartRateBPM)
+        w.field("rmssd_ms", s.snapshot.rmssdMilliseconds)
+        w.field("breathing_rate_per_min", s.snapshot.breathingRatePerMinute)
+        w.field("coherence", s.snapshot.coherence)
+        w.field("phase", s.target.phase.rawValue)
+        w.field("tempo_bpm", s.target.tempoBPM)
+        w.field("loudness_lufs", s.target.loudnessLUFS)
+        w.field("guide_breaths_per_min", s.target.swellBreathsPerMinute)
+        w.field("swell_lu", s.target.swellDepthLU)
+        w.field("brightness", s.target.brightness)
+        w.field("envelope_gain", s.target.envelopeGain)
+        w.field("decided_flag", s.snapshot.flag.rawValue)
+        w.field("artifact_pct", s.snapshot.artifactPercent)
+        w.field("hold_reason", s.target.holdReason?.rawValue)
+        w.field("freeze_reason", s.target.freezeReason?.rawValue)
+        w.field("audio_short_term_lufs", audioLUFS)
     }
 
     /// A strap event (state change) for the display; in JSON mode it goes to stderr.
@@ -74,6 +79,16 @@ struct SessionOutput {
         var w = JSONWriter()
         w.beginObject()
         w.beginObject("summary")
+        summaryFields(&w, s, audio: audio)
+        w.endObject()
+        w.endObject()
+        return w.text
+    }
+
+    /// The fields of the summary object (also the daemon's `summary` events and `last_summary`).
+    static func summaryFields(
+        _ w: inout JSONWriter, _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)
+    ) {
         w.field("duration_s", s.durationSeconds)
         w.field("ended_early", s.endedEarly)
         w.field("beats", s.beats)
@@ -97,9 +112,6 @@ struct SessionOutput {
         w.field("audio_integrated_lufs", audio.lufs)
         w.field("audio_true_peak_dbtp", audio.peak)
         w.field("audio_underruns", Int(audio.underruns))
-        w.endObject()
-        w.endObject()
-        return w.text
     }
 
     func summary(_ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)) {

@@ -9,27 +9,65 @@ import Session
 import SessionStore
 import Synchronization
 
+/// The settings of one session, whoever asked for it: `lull session` (from its flags) or the
+/// daemon (from its configuration and the control API's request).
+struct SessionSettings {
+    var plan: SessionPlan
+    /// Seed of the simulated listener and of the music.
+    var seed: UInt64 = 1
+    /// Simulated listener only: the probability that a beat is turned into an artifact.
+    var artifactProbability: Double = 0
+    var guidance: GuidanceConfiguration = .default
+    /// Simulated listener only: how many times faster than real time a paced session runs (the
+    /// daemon's `session.time_scale`, for tests and demos). 1 is real time.
+    var timeScale: Double = 1
+    var audioPeriodFrames = 1_024
+    var audioBufferFrames = 4_096
+    /// Where the beats come from, when the strap is already connected (the daemon hands over the
+    /// supervisor it kept while idle); nil: a strap source opens its own supervisor.
+    var strapFeed: StrapFeed?
+}
+
+/// A strap supervisor's events, already running, and where the session starts on its clock.
+struct StrapFeed {
+    var events: AsyncStream<StrapEvent>
+    /// The supervisor's clock (seconds since it started) at the session's start: beat times are
+    /// shifted by it, and beats from before it are not the session's.
+    var sessionStartSeconds: Double
+}
+
+/// What the session loop reports as it goes, for an observer (the daemon's event stream).
+enum SessionProgress {
+    /// A beat was delivered and the engine answered.
+    case beat(SessionState, audioLUFS: Double?)
+    /// The strap is silent at session time `seconds`; the music keeps its course.
+    case silence(seconds: Double, target: MusicTarget)
+    /// The loop is done at session time `seconds`; the fade and the summary follow.
+    case ending(seconds: Double)
+}
+
 /// Runs one session: the source's beats through the engine, the engine's targets into the audio,
-/// and the state out to the display or JSON lines. The composition root of `lull session`.
+/// and the state out to the display or JSON lines and to an observer. Shared by `lull session` and
+/// the daemon.
 struct SessionRunner {
-    let plan: SessionPlan
-    let seed: UInt64
-    let artifactProbability: Double
+    let settings: SessionSettings
+    var plan: SessionPlan { settings.plan }
     var engine: SessionEngine
-    var output: SessionOutput
+    /// The display or JSON lines of `lull session`; nil in the daemon.
+    var output: SessionOutput?
     let audio: SessionAudio
     /// The journal's side of the session, nil with `--no-record`.
     var journal: SessionJournalTap?
+    /// Told of every beat and strap silence, in the session's own task.
+    var observer: ((SessionProgress) -> Void)?
     static let fadeSeconds = 3.0
 
-    init(plan: SessionPlan, command: SessionCommand, recorder: SessionRecorder?) throws {
-        self.plan = plan
+    init(settings: SessionSettings, output: SessionOutput?, recorder: SessionRecorder?) throws {
+        self.settings = settings
+        self.output = output
         journal = recorder.map { SessionJournalTap(recorder: $0) }
-        seed = command.seed
-        artifactProbability = command.artifacts / 100
-        engine = SessionEngine(plannedSeconds: plan.plannedSeconds)
-        output = SessionOutput(json: command.json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
-        audio = try SessionAudio(plan: plan, seed: command.seed, initial: engine.target)
+        engine = SessionEngine(plannedSeconds: settings.plan.plannedSeconds, guidance: settings.guidance)
+        audio = try SessionAudio(settings: settings, initial: engine.target)
     }
 
     /// Runs to the planned end, the end of the input, or a stop request; returns the summary.
@@ -40,7 +78,7 @@ struct SessionRunner {
         switch plan.source {
         case .simulate(let profile):
             var listener = SimulatedListener(
-                profile: profile, seed: seed, artifacts: .beats(probability: artifactProbability))
+                profile: profile, seed: settings.seed, artifacts: .beats(probability: settings.artifactProbability))
             while true {
                 let beat = listener.nextBeat(music: Self.music(engine.target))
                 guard beat.beatTimeSeconds <= plan.plannedSeconds else { break }
@@ -96,6 +134,7 @@ struct SessionRunner {
             (endSeconds, endedEarly) = try await runStrap(target, start: start, stop: stop)
         }
         journal?.finishBeats()
+        observer?(.ending(seconds: endSeconds))
         if stop.isRequested { journal?.recorder.event(seconds: endSeconds, kind: "user_stop") }
         let summary = engine.finish(at: endSeconds, endedEarly: endedEarly)
         try audio.finish(at: endSeconds, fadeSeconds: Self.fadeSeconds)
@@ -112,7 +151,7 @@ struct SessionRunner {
     {
         if stop.isRequested { return false }
         if plan.paced {
-            let due = start + .milliseconds(Int64(beat.beatTimeSeconds * 1000))
+            let due = start + .milliseconds(Int64(beat.beatTimeSeconds * 1000 / settings.timeScale))
             while ContinuousClock.now < due {
                 if stop.isRequested { return false }
                 journal?.recorder.tick()  // beats already in commit while the next is awaited
@@ -122,8 +161,10 @@ struct SessionRunner {
         try audio.advance(to: beat.beatTimeSeconds)
         let state = engine.receive(beat)
         audio.apply(state.target)
-        journal?.record(state, measuredLUFS: audio.shortTermLUFS)
-        output.beat(state, audioLUFS: audio.shortTermLUFS)
+        let lufs = audio.shortTermLUFS
+        journal?.record(state, measuredLUFS: lufs)
+        output?.beat(state, audioLUFS: lufs)
+        observer?(.beat(state, audioLUFS: lufs))
         return true
     }
 
@@ -137,9 +178,11 @@ struct SessionRunner {
             case tick
             case ended
         }
-        let supervisor = StrapSupervisor(target: target)
+        // The daemon's supervisor stays its own (it outlives the session); `lull session` opens one.
+        let supervisor = settings.strapFeed == nil ? StrapSupervisor(target: target) : nil
         let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(4096))
-        let events = supervisor.events()
+        let events = settings.strapFeed?.events ?? supervisor!.events()
+        let beatOffsetSeconds = settings.strapFeed?.sessionStartSeconds ?? 0
         func now() -> Double {
             let d = ContinuousClock.now - start
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -156,7 +199,7 @@ struct SessionRunner {
                 }
             }
             defer {
-                supervisor.stop()
+                supervisor?.stop()
                 group.cancelAll()
                 continuation.finish()
             }
@@ -174,17 +217,21 @@ struct SessionRunner {
                     if t - lastBeat > 2 {
                         let target = engine.silence(at: t)
                         audio.apply(target)
-                        journal?.music(target, at: t, measuredLUFS: audio.shortTermLUFS)
+                        let lufs = audio.shortTermLUFS
+                        journal?.music(target, at: t, measuredLUFS: lufs)
+                        observer?(.silence(seconds: t, target: target))
                     }
                     journal?.recorder.tick()
                 case .event(.measurement(let m)):
-                    for b in m.beats where b.beatTimeSeconds > lastBeat {
-                        lastBeat = b.beatTimeSeconds
+                    for b in m.beats where b.beatTimeSeconds - beatOffsetSeconds > lastBeat {
+                        lastBeat = b.beatTimeSeconds - beatOffsetSeconds
                         let state = engine.receive(
-                            RRInterval(milliseconds: b.milliseconds, beatTimeSeconds: b.beatTimeSeconds, contact: b.contact))
+                            RRInterval(milliseconds: b.milliseconds, beatTimeSeconds: lastBeat, contact: b.contact))
                         audio.apply(state.target)
-                        journal?.record(state, measuredLUFS: audio.shortTermLUFS)
-                        output.beat(state, audioLUFS: audio.shortTermLUFS)
+                        let lufs = audio.shortTermLUFS
+                        journal?.record(state, measuredLUFS: lufs)
+                        output?.beat(state, audioLUFS: lufs)
+                        observer?(.beat(state, audioLUFS: lufs))
                     }
                 case .event(.state(let state, let counters)):
                     switch state {
@@ -194,27 +241,27 @@ struct SessionRunner {
                         journal?.recorder.event(
                             seconds: t, kind: counters.connections > 1 ? "strap_back" : "strap_connected",
                             detail: "connection \(counters.connections)")
-                        output.event("streaming (connection \(counters.connections))", at: t)
+                        output?.event("streaming (connection \(counters.connections))", at: t)
                     case .lost(let reason):
                         engine.strapLost(at: t)
                         journal?.recorder.event(
                             seconds: t, kind: strapStreaming ? "strap_lost" : "strap_retry", detail: "\(reason)")
                         strapStreaming = false
-                        output.event("lost: \(reason); the music continues", at: t)
+                        output?.event("lost: \(reason); the music continues", at: t)
                     case .connecting(let attempt):
-                        output.event("connecting (attempt \(attempt))", at: t)
+                        output?.event("connecting (attempt \(attempt))", at: t)
                     case .reconnecting(let attempt, let delay):
-                        output.event("reconnecting in \(String(format: "%.1f", delay)) s (attempt \(attempt))", at: t)
+                        output?.event("reconnecting in \(String(format: "%.1f", delay)) s (attempt \(attempt))", at: t)
                     case .failed(let reason):
                         journal?.recorder.event(seconds: t, kind: "strap_failed", detail: reason)
                         failure = reason
                         break loop
                     }
                 case .event(.batteryLevel(let percent)):
-                    output.event("battery \(percent) %", at: t)
+                    output?.event("battery \(percent) %", at: t)
                 case .event(.deviceName(let name)):
                     journal?.recorder.event(seconds: t, kind: "strap_device", detail: name)
-                    output.event("device \(name)", at: t)
+                    output?.event("device \(name)", at: t)
                 case .ended:
                     break loop
                 }

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Glibc
+
+/// Where the daemon's control socket lives, and the little socket work around it (unix(7)).
+enum ControlSocket {
+    /// `control.socket_path`, else `$RUNTIME_DIRECTORY/control.sock` (systemd's RuntimeDirectory=,
+    /// /run/lull), else `$XDG_RUNTIME_DIR/lull/control.sock`, else `/tmp/lull-$UID/control.sock`.
+    static func defaultPath(environment: [String: String]) -> String {
+        if let runtime = environment["RUNTIME_DIRECTORY"], !runtime.isEmpty {
+            // systemd may list several directories, separated by colons; Lull asks for one.
+            let first = runtime.split(separator: ":").first.map(String.init) ?? runtime
+            return first + "/control.sock"
+        }
+        if let xdg = environment["XDG_RUNTIME_DIR"], !xdg.isEmpty { return xdg + "/lull/control.sock" }
+        return "/tmp/lull-\(getuid())/control.sock"
+    }
+
+    enum ConnectError: Error {
+        /// No file at the path.
+        case missing
+        /// A socket file nobody listens on (a daemon that died without removing it).
+        case refused
+        case other(String)
+    }
+
+    /// A connected AF_UNIX stream socket to `path`.
+    static func connect(path: String) throws(ConnectError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw .other("socket path too long (\(bytes.count) bytes): \(path)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .other("socket: \(String(cString: strerror(errno)))") }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + 1)
+        var result: Int32
+        repeat {
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
+            }
+        } while result < 0 && errno == EINTR
+        if result < 0 {
+            let code = errno
+            close(fd)
+            switch code {
+            case ENOENT: throw .missing
+            case ECONNREFUSED: throw .refused
+            default: throw .other("\(path): \(String(cString: strerror(code)))")
+            }
+        }
+        return fd
+    }
+
+    /// Makes the path ready to bind: the parent folder exists (created 0750, so only the daemon's
+    /// group reaches the socket), a stale socket is removed, and a live daemon is refused.
+    static func prepare(path: String) throws(CommandFailure) {
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+            } catch {
+                throw CommandFailure("control.socket_path \(path): cannot create \(parent): \(error.localizedDescription)")
+            }
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        guard attributes[.type] as? FileAttributeType == .typeSocket else {
+            throw CommandFailure("control.socket_path \(path): exists and is not a socket")
+        }
+        let fd: Int32
+        do {
+            fd = try connect(path: path)
+        } catch {
+            switch error {
+            case .refused:
+                unlink(path)
+                return
+            case .missing: return
+            case .other(let message): throw CommandFailure("control.socket_path \(message)")
+            }
+        }
+        close(fd)
+        throw CommandFailure("another lull daemon is listening on \(path)")
+    }
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SessionStore
+
+/// The control API (README, "The daemon"): one router per listener. Over the Unix socket
+/// everything is allowed (access is the socket's mode and group); over loopback TCP the therapist
+/// data needs the configured access code.
+enum ControlAPI {
+    enum Access: Sendable {
+        case unixSocket
+        /// Loopback TCP: `/api/sessions*` need `X-Lull-Therapist-Code` equal to this (nil: refused).
+        case loopback(therapistCode: String?)
+    }
+
+    static let therapistCodeHeader = HTTPField.Name("X-Lull-Therapist-Code")!
+
+    static func router(
+        access: Access, state: DaemonState, sessions: DaemonSessions, database: SessionDatabase
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+
+        router.get("/api/status") { _, _ in json(.ok, state.statusJSON()) }
+
+        router.post("/api/start") { request, _ in
+            let body = try await request.body.collect(upTo: 16_384)
+            let parsed: (minutes: Double?, client: String?)
+            do {
+                parsed = try parseStart(String(buffer: body))
+            } catch {
+                return json(.badRequest, DaemonJSON.error("\(error)"))
+            }
+            do {
+                let id = try await sessions.start(minutes: parsed.minutes, client: parsed.client)
+                var w = JSONWriter()
+                w.beginObject()
+                w.field("id", id.map { Int($0) })
+                w.endObject()
+                return json(.accepted, w.text)
+            } catch let error as DaemonSessions.StartError {
+                switch error {
+                case .busy: return json(.conflict, DaemonJSON.error("a session is already running"))
+                case .shuttingDown: return json(.serviceUnavailable, DaemonJSON.error("lull daemon is shutting down"))
+                case .failed(let message): return json(.internalServerError, DaemonJSON.error(message))
+                }
+            } catch {
+                return json(.internalServerError, DaemonJSON.error("\(error)"))
+            }
+        }
+
+        router.post("/api/stop") { _, _ in
+            guard state.requestStop() else { return json(.conflict, DaemonJSON.error("no session is running")) }
+            return json(.accepted, #"{"stopping":true}"#)
+        }
+
+        router.get("/api/events") { _, _ in
+            let stream = state.events.subscribe(first: EventHub.event("status", state.statusJSON()))
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    for await event in stream { try await writer.write(ByteBuffer(string: event)) }
+                    try await writer.finish(nil)
+                })
+        }
+
+        router.get("/api/sessions") { request, _ in
+            if let refusal = refuseTherapistData(request, access: access) { return refusal }
+            let since = request.uri.queryParameters.get("since")
+            var sinceUTC: String?
+            if let since {
+                guard let date = SessionsCommand.parseSince(since, now: Date()) else {
+                    return json(.badRequest, DaemonJSON.error("since \(since): expected YYYY-MM-DD, an ISO 8601 time, Nd or Nh"))
+                }
+                sinceUTC = SessionsCommand.utcText(date)
+            }
+            let listings = try database.sessions(client: request.uri.queryParameters.get("client"), since: sinceUTC)
+            return json(.ok, "[" + listings.map(SessionsCommand.jsonLine).joined(separator: ",") + "]")
+        }
+
+        router.get("/api/sessions/:id/report") { request, context in
+            if let refusal = refuseTherapistData(request, access: access) { return refusal }
+            guard let id = context.parameters.get("id", as: Int64.self) else {
+                return json(.badRequest, DaemonJSON.error("session id \(context.parameters.get("id") ?? ""): not a number"))
+            }
+            return try DaemonReport.html(database: database, sessionID: id)
+        }
+
+        if case .loopback = access {
+            router.get("/") { _, _ in html(KioskPage.clientHTML) }
+            router.get("/therapist") { _, _ in html(KioskPage.therapistHTML) }
+        }
+        return router
+    }
+
+    /// `{"minutes": num?, "client": str?}`; an empty body takes the defaults.
+    static func parseStart(_ text: String) throws(CommandFailure) -> (Double?, String?) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return (nil, nil) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
+            throw CommandFailure("body: expected a JSON object such as {\"minutes\": 20, \"client\": \"A7\"}")
+        }
+        for key in object.keys where key != "minutes" && key != "client" {
+            throw CommandFailure("body: unknown key \(key) (expected minutes, client)")
+        }
+        struct Body: Decodable {
+            var minutes: Double?
+            var client: String?
+        }
+        let body: Body
+        do {
+            body = try JSONDecoder().decode(Body.self, from: Data(trimmed.utf8))
+        } catch DecodingError.typeMismatch(_, let context) {
+            let key = context.codingPath.first?.stringValue ?? "body"
+            throw CommandFailure("\(key): expected \(key == "client" ? "a string" : "a number")")
+        } catch {
+            throw CommandFailure("body: not valid JSON")
+        }
+        if let m = body.minutes, !(m.isFinite && (1...240).contains(m)) {
+            throw CommandFailure("minutes: \(m) is out of range (1...240)")
+        }
+        if let text = body.client,
+            text.isEmpty || text.count > 64 || text.unicodeScalars.contains(where: { $0.value < 0x20 })
+        {
+            throw CommandFailure("client: must be 1 to 64 printable characters")
+        }
+        let (minutes, client) = (body.minutes, body.client)
+        return (minutes, client)
+    }
+
+    /// Over loopback TCP the journal's health data needs the therapist's code (nil: allowed).
+    static func refuseTherapistData(_ request: Request, access: Access) -> Response? {
+        guard case .loopback(let code) = access else { return nil }
+        guard let code else {
+            return json(.unauthorized, DaemonJSON.error("no therapist code is configured (kiosk.therapist_code)"))
+        }
+        guard let given = request.headers[therapistCodeHeader], constantTimeEqual(given, code) else {
+            return json(.unauthorized, DaemonJSON.error("a valid X-Lull-Therapist-Code header is required"))
+        }
+        return nil
+    }
+
+    /// Compares without stopping at the first difference, so timing does not reveal the code.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for i in 0..<max(x.count, y.count) {
+            difference |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        }
+        return difference == 0
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func html(_ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// Every error is one JSON line `{"error": ...}` with a fitting status, unknown paths included.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let message =
+                error.status == .notFound
+                ? "no such path: \(request.method) \(request.uri.path)" : (error.body ?? error.status.reasonPhrase)
+            return ControlAPI.json(error.status, DaemonJSON.error(message))
+        } catch {
+            return ControlAPI.json(.internalServerError, DaemonJSON.error("\(error)"))
+        }
+    }
+}

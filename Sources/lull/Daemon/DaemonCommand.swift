@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+import ArgumentParser
+import BluetoothLinux
+import Foundation
+import Glibc
+import Hummingbird
+import Logging
+import LullConfig
+import ServiceLifecycle
+import SessionStore
+import Synchronization
+import SystemdSupport
+import UnixSignals
+
+/// `lull daemon`: Lull as a long-running service (a kiosk's systemd unit, or a user's own).
+///
+/// Idle, it waits with the strap connected; a session starts on request (the control API, `lull
+/// start`) or on skin contact, runs as `lull session` does, is recorded in the journal and ends
+/// softly. SIGTERM or SIGINT ends a running session softly, commits everything, and exits 0.
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Runs Lull as a service: sessions on request, the control API, systemd notification.",
+        discussion: """
+            The control API is HTTP/JSON on a Unix socket (control.socket_path; default \
+            $RUNTIME_DIRECTORY/control.sock, else $XDG_RUNTIME_DIR/lull/control.sock, else \
+            /tmp/lull-$UID/control.sock) and, if control.port is set, on 127.0.0.1:PORT with the kiosk \
+            page. A configuration error is one line on stderr and exit status 78 (EX_CONFIG).
+            """
+    )
+
+    @Option(help: "The configuration file (YAML); without it, the defaults and LULL_* environment variables.",
+        completion: .file())
+    var config: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration: LullConfiguration
+        do {
+            configuration = try await LullConfiguration.load(path: config, environment: environment)
+        } catch {
+            FileHandle.standardError.write(Data("lull: \(error.description)\n".utf8))
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
+        LoggingSystem.bootstrap { JournalLogHandler.standardError(label: $0) }
+        let logger = Logger(label: "lull.daemon")
+        let notifier = SystemdNotifier(environment: environment)
+
+        // A second daemon is refused before it touches the journal.
+        let socketPath = configuration.control.socketPath ?? ControlSocket.defaultPath(environment: environment)
+        try ControlSocket.prepare(path: socketPath)
+
+        // The journal opens before anything listens: READY=1 promises sessions can be recorded.
+        guard let path = configuration.journal.path ?? SessionDatabase.defaultPath(environment: environment) else {
+            throw CommandFailure("no journal.path, STATE_DIRECTORY, XDG_STATE_HOME or HOME for the session journal")
+        }
+        let database: SessionDatabase
+        do { database = try SessionDatabase(path: path) } catch { throw CommandFailure("\(error)") }
+        let retention =
+            configuration.journal.retentionDays > 0
+            ? JournalRetention(database: database, days: configuration.journal.retentionDays, logger: logger) : nil
+        retention?.prune()
+
+        let simulated = configuration.strap.address == "simulate"
+        let state = DaemonState(
+            strap: DaemonState.Strap(state: simulated ? "simulated" : "connecting"),
+            durationsMinutes: configuration.session.durationsMinutes)
+        var monitor: StrapMonitor?
+        if !simulated {
+            let target: StrapTarget
+            do {
+                target = try StrapTarget(parsing: configuration.strap.address, adapter: configuration.strap.adapter)
+            } catch {
+                FileHandle.standardError.write(Data("lull: key strap.address: \(error)\n".utf8))
+                throw ExitCode(ConfigurationError.exitStatus)
+            }
+            monitor = StrapMonitor(target: target, state: state)
+        }
+        let sessions = DaemonSessions(
+            configuration: configuration, database: database, state: state, strap: monitor, logger: logger)
+        if configuration.strap.autoStartOnContact { monitor?.onContact { sessions.startOnContact() } }
+
+        let ready = ReadyGate(listeners: configuration.control.port == nil ? 1 : 2) {
+            _ = notifier?.ready(status: "idle")
+            logger.info("ready", metadata: ["socket": "\(socketPath)", "journal": "\(path)"])
+        }
+        var httpLogger = Logger(label: "lull.http")
+        httpLogger.logLevel = .warning
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: WatchdogService(notifier: notifier, state: state, logger: logger))
+        ]
+        if let monitor { services.append(.init(service: monitor)) }
+        let unixApplication = Application(
+            router: ControlAPI.router(access: .unixSocket, state: state, sessions: sessions, database: database),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "lull"),
+            onServerRunning: { _ in
+                // Group access only (unix(7): connecting needs write permission on the socket).
+                chmod(socketPath, 0o660)
+                ready.arrive()
+            },
+            logger: httpLogger)
+        services.append(.init(service: unixApplication))
+        if let port = configuration.control.port {
+            let loopback = Application(
+                router: ControlAPI.router(
+                    access: .loopback(therapistCode: configuration.kiosk.therapistCode), state: state,
+                    sessions: sessions, database: database),
+                configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "lull"),
+                onServerRunning: { _ in ready.arrive() },
+                logger: httpLogger)
+            services.append(.init(service: loopback))
+        }
+        services.append(.init(service: DaemonTicker(notifier: notifier, state: state, retention: retention)))
+        services.append(.init(service: sessions, successTerminationBehavior: .gracefullyShutdownGroup))
+        // Last in the list, so the first told of a shutdown: STOPPING=1 goes out at once.
+        services.append(.init(service: ShutdownNotice(notifier: notifier, logger: logger), successTerminationBehavior: .ignore))
+
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: logger)
+        groupConfiguration.gracefulShutdownSignals = [.sigterm, .sigint]
+        // A session's soft end takes its fade (3 s) and a journal commit; past this, cancel.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("stopped")
+    }
+}
+
+/// Sends READY=1 once every listener is accepting connections.
+final class ReadyGate: Sendable {
+    private let remaining: Mutex<Int>
+    private let onReady: @Sendable () -> Void
+
+    init(listeners: Int, onReady: @escaping @Sendable () -> Void) {
+        remaining = Mutex(listeners)
+        self.onReady = onReady
+    }
+
+    func arrive() {
+        let done = remaining.withLock { count in
+            count -= 1
+            return count == 0
+        }
+        if done { onReady() }
+    }
+}
+
+/// Tells systemd the daemon is stopping (STOPPING=1) as soon as a shutdown begins.
+struct ShutdownNotice: Service {
+    let notifier: SystemdNotifier?
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        _ = notifier?.stopping()
+        logger.info("stopping")
+    }
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Guidance
+import Session
+
+/// The audio figures of a finished session, as `SessionOutput.summaryFields` takes them.
+typealias SessionAudioFigures = (lufs: Double?, peak: Double?, underruns: UInt64)
+
+/// The control API's JSON objects (README, "The daemon"), keys in contract order.
+enum DaemonJSON {
+    /// `GET /api/status` and the `status` event.
+    static func status(_ s: DaemonState.Snapshot, durationsMinutes: [Int], now: ContinuousClock.Instant)
+        -> String
+    {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("state", s.phase.rawValue)
+        w.beginObject("strap")
+        w.field("state", s.strap.state)
+        w.field("name", s.strap.name)
+        w.field("battery_pct", s.strap.batteryPercent)
+        w.endObject()
+        if let running = s.running {
+            let seconds = DaemonState.sessionSeconds(running, at: now)
+            w.beginObject("session")
+            w.field("id", running.id.map { Int($0) })
+            w.field("client", running.client)
+            w.field("minutes", running.minutes)
+            w.field("elapsed_s", rounded(seconds))
+            w.field("remaining_s", rounded(max(0, running.minutes * 60 - seconds)))
+            w.field("phase", running.target.phase.rawValue)
+            w.field("time_scale", running.timeScale)
+            w.endObject()
+        } else {
+            w.field("session", nil as String?)
+        }
+        if let last = s.last {
+            w.beginObject("last_summary")
+            finishedFields(&w, last)
+            w.endObject()
+        } else {
+            w.field("last_summary", nil as String?)
+        }
+        w.beginArray("durations_min")
+        w.endArray()
+        var text = w.text
+        // JSONWriter writes keyed values only; the durations are a plain list of numbers.
+        text.removeLast(2)
+        text += "[" + durationsMinutes.map(String.init).joined(separator: ",") + "]}"
+        return text
+    }
+
+    /// The `beat` event: `lull session --json`'s beat object plus the daemon's own fields.
+    static func beat(
+        _ state: SessionState, audioLUFS: Double?, running: DaemonState.Running, remainingSeconds: Double,
+        swellPhase: Double
+    ) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        SessionOutput.beatFields(&w, state, audioLUFS: audioLUFS)
+        w.field("session_id", running.id.map { Int($0) })
+        w.field("remaining_s", rounded(remainingSeconds))
+        w.field("swell_phase", swellPhase)
+        w.field("wall_ms", wallMilliseconds())
+        w.field("time_scale", running.timeScale)
+        w.endObject()
+        return w.text
+    }
+
+    /// The `swell` event: enough for a page to draw the breathing guide in step with the music.
+    static func swell(running: DaemonState.Running, sessionSeconds: Double, swellPhase: Double) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("t_s", rounded(sessionSeconds))
+        w.field("swell_phase", swellPhase)
+        w.field("guide_breaths_per_min", running.target.swellBreathsPerMinute)
+        w.field("swell_lu", running.target.swellDepthLU)
+        w.field("wall_ms", wallMilliseconds())
+        w.field("time_scale", running.timeScale)
+        w.field("phase", running.target.phase.rawValue)
+        w.field("remaining_s", rounded(max(0, running.minutes * 60 - sessionSeconds)))
+        w.endObject()
+        return w.text
+    }
+
+    /// The `summary` event: `{"id", "client", ...the summary object...}`.
+    static func summary(_ finished: DaemonState.Finished) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        finishedFields(&w, finished)
+        w.endObject()
+        return w.text
+    }
+
+    static func error(_ message: String) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("error", message)
+        w.endObject()
+        return w.text
+    }
+
+    private static func finishedFields(_ w: inout JSONWriter, _ finished: DaemonState.Finished) {
+        w.field("id", finished.id.map { Int($0) })
+        w.field("client", finished.client)
+        SessionOutput.summaryFields(&w, finished.summary, audio: finished.audio)
+    }
+
+    /// Unix time in milliseconds, the clock a browser's `Date.now()` reads.
+    static func wallMilliseconds() -> Double { (Date().timeIntervalSince1970 * 1000).rounded() }
+
+    static func rounded(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+}

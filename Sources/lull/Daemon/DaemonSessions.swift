@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+import BluetoothLinux
+import Foundation
+import Guidance
+import ListenerModel
+import Logging
+import LullConfig
+import ServiceLifecycle
+import Session
+import SessionStore
+
+/// Runs the daemon's sessions, one at a time, exactly as `lull session` runs one (the same
+/// `SessionRunner`, audio and journal tap), on requests from the control API or from the strap's
+/// skin contact. Graceful shutdown ends a running session softly (fade, summary, journal) first.
+final class DaemonSessions: Service, Sendable {
+    struct Request: Sendable {
+        var minutes: Double
+        var client: String?
+        var stop: StopRequest
+        /// Told the journal id once the music plays, or why it could not start.
+        var reply: (@Sendable (Result<Int64?, CommandFailure>) -> Void)?
+    }
+
+    enum StartError: Error {
+        case busy, shuttingDown, failed(String)
+    }
+
+    private let configuration: LullConfiguration
+    private let database: SessionDatabase
+    private let state: DaemonState
+    private let strap: StrapMonitor?
+    private let logger: Logger
+    private let requests: AsyncStream<Request>
+    private let continuation: AsyncStream<Request>.Continuation
+
+    init(
+        configuration: LullConfiguration, database: SessionDatabase, state: DaemonState, strap: StrapMonitor?,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.state = state
+        self.strap = strap
+        self.logger = logger
+        (requests, continuation) = AsyncStream.makeStream(of: Request.self)
+    }
+
+    /// Starts a session and waits until its music plays; returns its journal id.
+    func start(minutes: Double?, client: String?) async throws(StartError) -> Int64? {
+        let minutes = minutes ?? configuration.session.defaultMinutes
+        let stop: StopRequest
+        switch state.beginSession(
+            minutes: minutes, client: client, timeScale: timeScale, initial: MusicTarget.initial(configuration))
+        {
+        case .success(let s): stop = s
+        case .failure(.busy): throw .busy
+        case .failure(.shuttingDown): throw .shuttingDown
+        }
+        let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Int64?, CommandFailure>, Never>) in
+            continuation.yield(Request(minutes: minutes, client: client, stop: stop) { reply.resume(returning: $0) })
+        }
+        switch result {
+        case .success(let id): return id
+        case .failure(let failure): throw .failed(failure.description)
+        }
+    }
+
+    /// Auto-start: a session of the default length, without waiting for it.
+    func startOnContact() {
+        let minutes = configuration.session.defaultMinutes
+        guard
+            case .success(let stop) = state.beginSession(
+                minutes: minutes, client: nil, timeScale: timeScale, initial: MusicTarget.initial(configuration))
+        else { return }
+        logger.info("skin contact: starting a session", metadata: ["minutes": "\(minutes)"])
+        continuation.yield(Request(minutes: minutes, client: nil, stop: stop, reply: nil))
+    }
+
+    func run() async {
+        await withGracefulShutdownHandler {
+            for await request in requests { await runSession(request) }
+        } onGracefulShutdown: { [state, continuation] in
+            state.beginShutdown()
+            continuation.finish()
+        }
+        // Every event stream ends after the last summary, so the HTTP servers can stop.
+        state.events.finishAll()
+    }
+
+    private var timeScale: Double {
+        configuration.strap.address == "simulate" ? configuration.session.timeScale : 1
+    }
+
+    /// One session, start to summary, in this task (the runner, its audio and the journal's
+    /// recorder are not shared with any other).
+    private func runSession(_ request: Request) async {
+        let recorder: SessionRecorder
+        var runner: SessionRunner
+        do {
+            let settings = try sessionSettings(minutes: request.minutes)
+            recorder = SessionRecorder(database: database) { [logger] line in logger.error("\(line)") }
+            var strapText: String?
+            if case .strap(let target) = settings.plan.source { strapText = target.description }
+            _ = try recorder.start(
+                client: request.client, source: sourceText, strap: strapText,
+                settings: settingsJSON(settings, minutes: request.minutes))
+            runner = try SessionRunner(settings: settings, output: nil, recorder: recorder)
+        } catch {
+            let failure = CommandFailure("cannot start a session: \(error)")
+            logger.error("\(failure.description)")
+            strap?.closeFeed()
+            state.sessionFailedToStart()
+            request.reply?(.failure(failure))
+            return
+        }
+        runner.observer = { [state] progress in state.progress(progress) }
+        state.sessionStarted(id: recorder.sessionID, swell: runner.audio.swellProbe)
+        request.reply?(.success(recorder.sessionID))
+        let id = recorder.sessionID.map(String.init) ?? "-"
+        logger.info("session started", metadata: ["id": "\(id)", "minutes": "\(request.minutes)"])
+        do {
+            let (summary, audio) = try await runner.run(stop: request.stop)
+            recorder.finish(
+                outcome: summary.endedEarly ? .endedEarly : .complete,
+                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
+            state.sessionFinished(summary: summary, audio: audio)
+            logger.info("session ended", metadata: ["id": "\(id)", "ended_early": "\(summary.endedEarly)"])
+        } catch {
+            recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)")
+            recorder.finish(outcome: .interrupted, summaryJSON: nil)
+            logger.error("session failed: \(error)")
+            state.sessionFailedToStart()
+        }
+        strap?.closeFeed()
+    }
+
+    private var sourceText: String {
+        let address = configuration.strap.address
+        return address == "simulate" ? "simulate" : address.hasPrefix("unix:") ? address : "strap:\(address)"
+    }
+
+    /// The session's settings from the configuration: the same choices `lull session` takes as flags.
+    private func sessionSettings(minutes: Double) throws -> SessionSettings {
+        let source: SessionPlan.Source
+        var feed: StrapFeed?
+        if configuration.strap.address == "simulate" {
+            source = .simulate(ListenerProfile(name: configuration.strap.simulatedProfile) ?? .anxious)
+        } else {
+            do {
+                source = .strap(try StrapTarget(parsing: configuration.strap.address, adapter: configuration.strap.adapter))
+            } catch {
+                throw CommandFailure("strap.address \(configuration.strap.address): \(error)")
+            }
+            feed = strap?.openFeed()
+        }
+        let device = configuration.audio.device
+        let audio: SessionPlan.Audio =
+            device == "none" ? .none : device.lowercased().hasSuffix(".wav") ? .wav(path: device) : .alsa(device: device)
+        var settings = SessionSettings(
+            plan: SessionPlan(source: source, audio: audio, plannedSeconds: minutes * 60, paced: true),
+            seed: UInt64.random(in: 1...UInt64(UInt32.max)), guidance: Self.guidance(configuration),
+            timeScale: timeScale)
+        settings.audioPeriodFrames = configuration.audio.periodFrames
+        settings.audioBufferFrames = configuration.audio.bufferFrames
+        settings.strapFeed = feed
+        return settings
+    }
+
+    /// The configured guidance bounds, under the configured level ceiling.
+    static func guidance(_ configuration: LullConfiguration) -> GuidanceConfiguration {
+        var guidance = configuration.session.guidance
+        guidance.ceilingLoudnessLUFS = min(guidance.ceilingLoudnessLUFS, configuration.audio.ceilingLUFS)
+        return guidance
+    }
+
+    private func settingsJSON(_ settings: SessionSettings, minutes: Double) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("source", sourceText)
+        w.field("minutes", minutes)
+        w.field("profile", configuration.strap.simulatedProfile)
+        w.field("seed", "\(settings.seed)")
+        w.field("audio", configuration.audio.device)
+        w.field("time_scale", settings.timeScale)
+        w.field("paced", true)
+        w.field("daemon", true)
+        w.endObject()
+        return w.text
+    }
+}
+
+extension MusicTarget {
+    /// What a session's music starts from, before its first beat.
+    static func initial(_ configuration: LullConfiguration) -> MusicTarget {
+        SessionEngine(plannedSeconds: 60, guidance: DaemonSessions.guidance(configuration)).target
+    }
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Guidance
+import Session
+import SynthCore
+import Synchronization
+
+/// Everything the daemon knows right now, shared by the session loop, the strap monitor, the
+/// control API, the ticker and the watchdog. One lock, held only to copy or update values; the
+/// session loop's observer updates it synchronously on every beat.
+final class DaemonState: Sendable {
+    enum Phase: String, Sendable {
+        case idle, running, ending
+    }
+
+    /// The strap as `/api/status` shows it.
+    struct Strap: Sendable, Equatable {
+        /// simulated | searching | connecting | connected | no_contact | lost
+        var state: String
+        var name: String?
+        var batteryPercent: Int?
+    }
+
+    /// The session that is running (or ending).
+    struct Running: Sendable {
+        var id: Int64?
+        var client: String?
+        var minutes: Double
+        var timeScale: Double
+        var startedAt: ContinuousClock.Instant
+        var stop: StopRequest
+        var target: MusicTarget
+        /// When the session loop last reported a beat or a strap silence: its heartbeat.
+        var lastProgressAt: ContinuousClock.Instant
+        var beats = 0
+        var swell: SwellProbe?
+        /// Without audio, the swell's phase is integrated here (the renderer does it otherwise).
+        var integratedSwellPhase = 0.0
+        var integratedAtSeconds = 0.0
+    }
+
+    /// The last session that ended, for `last_summary` and the kiosk's closing screen.
+    struct Finished: Sendable {
+        var id: Int64?
+        var client: String?
+        var summary: SessionSummary
+        var audio: SessionAudioFigures
+    }
+
+    struct Snapshot: Sendable {
+        var phase = Phase.idle
+        var strap: Strap
+        var running: Running?
+        var last: Finished?
+        var shuttingDown = false
+    }
+
+    let durationsMinutes: [Int]
+    let events = EventHub()
+    private let state: Mutex<Snapshot>
+
+    init(strap: Strap, durationsMinutes: [Int]) {
+        self.durationsMinutes = durationsMinutes
+        state = Mutex(Snapshot(strap: strap))
+    }
+
+    var snapshot: Snapshot { state.withLock { $0 } }
+
+    // MARK: Session lifecycle
+
+    enum BeginRefusal: Error {
+        case busy, shuttingDown
+    }
+
+    /// Claims the daemon for a new session (idle -> running), or says why not.
+    func beginSession(minutes: Double, client: String?, timeScale: Double, initial: MusicTarget)
+        -> Result<StopRequest, BeginRefusal>
+    {
+        let result: Result<StopRequest, BeginRefusal> = state.withLock { s in
+            if s.shuttingDown { return .failure(.shuttingDown) }
+            guard s.phase == .idle else { return .failure(.busy) }
+            let now = ContinuousClock.now
+            let stop = StopRequest()
+            s.phase = .running
+            s.running = Running(
+                client: client, minutes: minutes, timeScale: timeScale, startedAt: now, stop: stop, target: initial,
+                lastProgressAt: now)
+            return .success(stop)
+        }
+        if case .success = result { publishStatus() }
+        return result
+    }
+
+    /// The journal row exists and the music is playing; the clock of the session starts now.
+    func sessionStarted(id: Int64?, swell: SwellProbe?) {
+        state.withLock { s in
+            s.running?.id = id
+            s.running?.swell = swell
+            s.running?.startedAt = .now
+            s.running?.lastProgressAt = .now
+        }
+        publishStatus()
+    }
+
+    /// The session could not start (audio device, journal): back to idle.
+    func sessionFailedToStart() {
+        state.withLock { s in
+            s.phase = .idle
+            s.running = nil
+        }
+        publishStatus()
+    }
+
+    /// A stop from the API or a shutdown: the session ends softly. False when none runs.
+    func requestStop() -> Bool {
+        let stopped: Bool = state.withLock { s in
+            guard let running = s.running else { return false }
+            running.stop.request()
+            if s.phase == .running { s.phase = .ending }
+            return true
+        }
+        if stopped { publishStatus() }
+        return stopped
+    }
+
+    func sessionFinished(summary: SessionSummary, audio: SessionAudioFigures) {
+        let finished: Finished? = state.withLock { s in
+            guard let running = s.running else { return nil }
+            let finished = Finished(id: running.id, client: running.client, summary: summary, audio: audio)
+            s.last = finished
+            s.running = nil
+            s.phase = .idle
+            return finished
+        }
+        if let finished { events.publish(EventHub.event("summary", DaemonJSON.summary(finished))) }
+        publishStatus()
+    }
+
+    /// No new sessions; the running one is asked to end softly.
+    func beginShutdown() {
+        state.withLock { $0.shuttingDown = true }
+        _ = requestStop()
+    }
+
+    // MARK: Progress
+
+    /// The session loop's observer: updates the state and sends the beat event.
+    func progress(_ progress: SessionProgress) {
+        let now = ContinuousClock.now
+        let (changedPhase, beatEvent): (Bool, String?) = state.withLock { s in
+            guard var running = s.running else { return (false, nil) }
+            let before = running.target.phase
+            running.lastProgressAt = now
+            var event: String?
+            switch progress {
+            case .beat(let sessionState, let audioLUFS):
+                running.target = sessionState.target
+                running.beats += 1
+                let seconds = Self.sessionSeconds(running, at: now)
+                let swellPhase = Self.swellPhase(&running, atSessionSeconds: seconds)
+                event = DaemonJSON.beat(
+                    sessionState, audioLUFS: audioLUFS, running: running,
+                    remainingSeconds: max(0, running.minutes * 60 - seconds), swellPhase: swellPhase)
+            case .silence(_, let target):
+                running.target = target
+            case .ending:
+                if s.phase == .running { s.phase = .ending }
+                s.running = running
+                return (true, nil)
+            }
+            s.running = running
+            return (before != running.target.phase, event)
+        }
+        if let beatEvent { events.publish(EventHub.event("beat", beatEvent)) }
+        if changedPhase { publishStatus() }
+    }
+
+    // MARK: Strap
+
+    func strapChanged(_ strap: Strap) {
+        let changed: Bool = state.withLock { s in
+            guard s.strap != strap else { return false }
+            s.strap = strap
+            return true
+        }
+        if changed { publishStatus() }
+    }
+
+    // MARK: Output
+
+    func publishStatus() { events.publish(EventHub.event("status", statusJSON())) }
+
+    func statusJSON() -> String {
+        DaemonJSON.status(snapshot, durationsMinutes: durationsMinutes, now: .now)
+    }
+
+    /// The `swell` event, once a second while a session runs; nil when idle.
+    func swellEvent() -> String? {
+        let now = ContinuousClock.now
+        return state.withLock { s -> String? in
+            guard var running = s.running, s.phase != .idle else { return nil }
+            let seconds = Self.sessionSeconds(running, at: now)
+            let phase = Self.swellPhase(&running, atSessionSeconds: seconds)
+            s.running = running
+            return DaemonJSON.swell(running: running, sessionSeconds: seconds, swellPhase: phase)
+        }
+    }
+
+    /// systemd's STATUS= line: "idle", "session 7 min left", "session: strap lost, music continues".
+    func statusLine() -> String {
+        let s = snapshot
+        guard let running = s.running else { return s.shuttingDown ? "stopping" : "idle" }
+        if s.phase == .ending { return "session ending" }
+        if ["lost", "searching", "connecting", "no_contact"].contains(s.strap.state) && running.beats > 0 {
+            return "session: strap lost, music continues"
+        }
+        let remaining = max(0, running.minutes * 60 - Self.sessionSeconds(running, at: .now))
+        return "session \(Int((remaining / 60).rounded(.up))) min left"
+    }
+
+    // MARK: Clocks
+
+    /// Session time now: wall time since the start, times the time scale, capped at the plan.
+    static func sessionSeconds(_ running: Running, at now: ContinuousClock.Instant) -> Double {
+        let d = now - running.startedAt
+        let wall = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return min(running.minutes * 60, max(0, wall * running.timeScale))
+    }
+
+    /// The swell's phase as heard at session time `seconds`: the renderer's, corrected for what is
+    /// buffered, or (without audio) integrated from the guide rate.
+    static func swellPhase(_ running: inout Running, atSessionSeconds seconds: Double) -> Double {
+        let rate = running.target.swellBreathsPerMinute
+        if let probe = running.swell { return probe.phase(atSessionSeconds: seconds, breathsPerMinute: rate) }
+        let dt = max(0, seconds - running.integratedAtSeconds)
+        running.integratedSwellPhase = fraction(running.integratedSwellPhase + rate / 60 * dt)
+        running.integratedAtSeconds = seconds
+        return running.integratedSwellPhase
+    }
+
+    static func fraction(_ x: Double) -> Double { x - x.rounded(.down) }
+}
+
+/// Reads the renderer's swell phase (an atomic the render thread publishes once per block).
+struct SwellProbe: Sendable {
+    let store: ParameterStore
+    /// Rendered but not yet heard (the device buffer), for live output.
+    let latencySeconds: Double
+    /// Live output runs by the device's clock; offline rendering stops at the last beat delivered.
+    let live: Bool
+    let sampleRate: Double
+
+    func phase(atSessionSeconds seconds: Double, breathsPerMinute: Double) -> Double {
+        let rendered = store.swellPhase
+        let ahead = live ? latencySeconds : Double(store.framesRendered) / sampleRate - seconds
+        return DaemonState.fraction(rendered - breathsPerMinute / 60 * ahead)
+    }
+}
