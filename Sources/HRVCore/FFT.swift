@@ -178,29 +178,23 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
         let br = y0r - u1r, bi = y0i - u1i
         let cr = u2r + u3r, ci = u2i + u3i
         let dr = u2r - u3r, di = u2i - u3i
-        (ar + cr).store(re, i0)
-        (ai + ci).store(im, i0)
         let (er, ei) = (ar - cr, ai - ci)
         let (fr, fi) = (br + di, bi - dr)  // b - i·d
         let (gr, gi) = (br - di, bi + dr)  // b + i·d
+        @inline(__always) func put(_ value: (V, V), _ i: Int) {
+            value.0.store(re, i)
+            value.1.store(im, i)
+        }
+        put((ar + cr, ai + ci), i0)
         if transposed {
             // Twiddles on the outputs.
-            let (e1r, e1i) = rotate(er, ei, 1)
-            let (f0r, f0i) = rotate(fr, fi, 0)
-            let (g2r, g2i) = rotate(gr, gi, 2)
-            e1r.store(re, i1)
-            e1i.store(im, i1)
-            f0r.store(re, i2)
-            f0i.store(im, i2)
-            g2r.store(re, i3)
-            g2i.store(im, i3)
+            put(rotate(er, ei, 1), i1)
+            put(rotate(fr, fi, 0), i2)
+            put(rotate(gr, gi, 2), i3)
         } else {
-            er.store(re, i2)
-            ei.store(im, i2)
-            fr.store(re, i1)
-            fi.store(im, i1)
-            gr.store(re, i3)
-            gi.store(im, i3)
+            put((er, ei), i2)
+            put((fr, fi), i1)
+            put((gr, gi), i3)
         }
     }
 }

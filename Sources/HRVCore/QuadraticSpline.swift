@@ -9,44 +9,31 @@
 /// those knots the collocation matrix is tridiagonal (rows 0 and n-1 are unit rows), so the
 /// coefficients come from one Thomas sweep, O(n).
 struct QuadraticSpline: Sendable {
-    /// Knots (n + 3), then the lower, main and upper diagonals and the coefficients (n each).
+    /// Knots (n + 3), then the lower, main and upper diagonals, the coefficients and the two
+    /// reciprocal span products of each knot interval (`spans`) (n each).
     private var workspace: [Double] = []
 
     init() {}
 
     /// Writes the spline through (`x`, `y`) evaluated at `grid` into `output`.
-    /// `x` must be strictly increasing with at least 3 points; `grid` ascending.
-    mutating func interpolate(
-        x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, grid: UnsafeBufferPointer<Double>,
-        output: UnsafeMutableBufferPointer<Double>
-    ) {
-        interpolate(x: x, y: y, points: grid, output: output)
-    }
-
-    /// Writes the spline through (`x`, `y`) evaluated at `grid` into `output`, without the grid
-    /// in memory.
+    /// `x` must be strictly increasing with at least 3 points.
     mutating func interpolate(
         x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, grid: UniformGrid,
         output: UnsafeMutableBufferPointer<Double>
     ) {
-        interpolate(x: x, y: y, points: grid, output: output)
-    }
-
-    private mutating func interpolate<Grid: SplineGrid>(
-        x: UnsafeBufferPointer<Double>, y: UnsafeBufferPointer<Double>, points grid: Grid,
-        output: UnsafeMutableBufferPointer<Double>
-    ) {
         let n = x.count
         precondition(n >= 3 && y.count == n && output.count >= grid.count)
-        if workspace.count < 5 * n + 3 { workspace = [Double](repeating: 0, count: 5 * n + 3) }
+        if workspace.count < 7 * n + 3 { workspace = [Double](repeating: 0, count: 7 * n + 3) }
         workspace.withUnsafeMutableBufferPointer { w in
             let t = w.baseAddress!
             let lower = t + (n + 3)
             let diagonal = lower + n
             let upper = diagonal + n
             let c = upper + n
-            Self.solve(x.baseAddress!, y.baseAddress!, n, t, lower, diagonal, upper, c)
-            Self.evaluate(x.baseAddress!, y.baseAddress!, n, t, c, grid, output.baseAddress!)
+            let left = c + n
+            let right = left + n
+            Self.solve(x.baseAddress!, y.baseAddress!, n, t, lower, diagonal, upper, c, left, right)
+            Self.evaluate(x.baseAddress!, y.baseAddress!, n, t, c, left, right, grid, output.baseAddress!)
         }
     }
 
@@ -54,7 +41,8 @@ struct QuadraticSpline: Sendable {
     private static func solve(
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int, _ t: UnsafeMutablePointer<Double>,
         _ lower: UnsafeMutablePointer<Double>, _ diagonal: UnsafeMutablePointer<Double>,
-        _ upper: UnsafeMutablePointer<Double>, _ c: UnsafeMutablePointer<Double>
+        _ upper: UnsafeMutablePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+        _ left: UnsafeMutablePointer<Double>, _ right: UnsafeMutablePointer<Double>
     ) {
         t[0] = x[0]
         t[1] = x[0]
@@ -69,42 +57,71 @@ struct QuadraticSpline: Sendable {
         t[n + 2] = x[n - 1]
         // Collocation: row i holds B_{l-2}, B_{l-1}, B_l at x[i], l = i + 1 its knot interval, so
         // the matrix is tridiagonal (rows 0 and n-1 are unit rows). The rows are built first (no
-        // dependence between them), then the Thomas algorithm runs its serial chain. B-spline
+        // dependence between them), then eliminated without pivoting. B-spline
         // collocation matrices are totally positive (de Boor 1978, "A Practical Guide to Splines",
         // XIII), so elimination without pivoting is stable.
+        // Row i lies in interval i + 1, so the rows visit every interval 2 … n-1 the evaluation
+        // uses: their span products are kept for it.
         for i in 1..<(n - 1) {
-            (lower[i], diagonal[i], upper[i]) = basis(t, i + 1, x[i])
+            (left[i + 1], right[i + 1]) = spans(t, i + 1)
+            (lower[i], diagonal[i], upper[i]) = basis(t, i + 1, x[i], left[i + 1], right[i + 1])
         }
-        // Forward elimination; `diagonal` keeps the reciprocals so the back substitution multiplies.
-        var inverse = 1.0
-        var coefficient = y[0]
-        var previousUpper = 0.0
         diagonal[0] = 1
         upper[0] = 0
-        c[0] = coefficient
-        for i in 1..<(n - 1) {
-            let m = lower[i] * inverse
-            inverse = 1 / (diagonal[i] - m * previousUpper)
-            coefficient = y[i] - m * coefficient
-            diagonal[i] = inverse
-            c[i] = coefficient
-            previousUpper = upper[i]
+        lower[n - 1] = 0
+        diagonal[n - 1] = 1
+        // Twisted elimination (Meurant 1992, "A review on the inverse of symmetric tridiagonal and
+        // block tridiagonal matrices", SIAM J Matrix Anal Appl 13(3):707): rows above the middle row m are eliminated top-down and
+        // rows below it bottom-up, two independent chains of divisions that the processor overlaps,
+        // then m is solved from both and the back substitution runs outwards, again two chains.
+        // `diagonal` keeps reciprocal pivots, `c` the eliminated right-hand sides.
+        let m = (n - 1) / 2
+        c[0] = y[0]
+        c[n - 1] = y[n - 1]
+        var top = 1
+        var bottom = n - 2
+        while top < m || bottom > m {
+            if top < m {
+                let factor = lower[top] * diagonal[top - 1]
+                diagonal[top] = 1 / (diagonal[top] - factor * upper[top - 1])
+                c[top] = y[top] - factor * c[top - 1]
+                top += 1
+            }
+            if bottom > m {
+                let factor = upper[bottom] * diagonal[bottom + 1]
+                diagonal[bottom] = 1 / (diagonal[bottom] - factor * lower[bottom + 1])
+                c[bottom] = y[bottom] - factor * c[bottom + 1]
+                bottom -= 1
+            }
         }
-        var next = y[n - 1]  // the last row is a unit row
-        c[n - 1] = next
-        for i in stride(from: n - 2, through: 0, by: -1) {
-            next = (c[i] - upper[i] * next) * diagonal[i]
-            c[i] = next
+        let fromAbove = lower[m] * diagonal[m - 1]
+        let fromBelow = upper[m] * diagonal[m + 1]
+        c[m] =
+            (y[m] - fromAbove * c[m - 1] - fromBelow * c[m + 1])
+            / (diagonal[m] - fromAbove * upper[m - 1] - fromBelow * lower[m + 1])
+        top = m - 1
+        bottom = m + 1
+        while top >= 0 || bottom < n {
+            if top >= 0 {
+                c[top] = (c[top] - upper[top] * c[top + 1]) * diagonal[top]
+                top -= 1
+            }
+            if bottom < n {
+                c[bottom] = (c[bottom] - lower[bottom] * c[bottom - 1]) * diagonal[bottom]
+                bottom += 1
+            }
         }
     }
 
     /// The three nonzero degree-2 B-splines B_{l-2}, B_{l-1}, B_l at `x` in knot interval `l`
     /// (t[l] ≤ x < t[l+1]), in closed form (de Boor 1978, IX): with h = t[l+1] - t[l],
     /// B_{l-2} = (t[l+1] - x)² / ((t[l+1] - t[l-1]) h), B_l = (x - t[l])² / ((t[l+2] - t[l]) h),
-    /// and B_{l-1} = 1 - B_{l-2} - B_l (the B-splines sum to one).
+    /// and B_{l-1} = 1 - B_{l-2} - B_l (the B-splines sum to one); `left` and `right` are the
+    /// interval's `spans`.
     @inline(__always)
-    private static func basis(_ t: UnsafePointer<Double>, _ l: Int, _ x: Double) -> (Double, Double, Double) {
-        let (left, right) = spans(t, l)
+    private static func basis(
+        _ t: UnsafePointer<Double>, _ l: Int, _ x: Double, _ left: Double, _ right: Double
+    ) -> (Double, Double, Double) {
         let v = t[l + 1] - x
         let u = x - t[l]
         let b0 = v * v * left
@@ -123,9 +140,10 @@ struct QuadraticSpline: Sendable {
     /// c[l-1] + (c[l-2] - c[l-1]) B_{l-2} + (c[l] - c[l-1]) B_l, a quadratic with three numbers
     /// per interval. Grid points beyond the last beat take the last RR value, as NeuroKit2's
     /// `signal_interpolate` asks `interp1d` to (`fill_value`); those before the first, the first.
-    private static func evaluate<Grid: SplineGrid>(
+    private static func evaluate(
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int, _ t: UnsafePointer<Double>,
-        _ c: UnsafePointer<Double>, _ g: Grid, _ out: UnsafeMutablePointer<Double>
+        _ c: UnsafePointer<Double>, _ leftSpans: UnsafePointer<Double>, _ rightSpans: UnsafePointer<Double>,
+        _ g: UniformGrid, _ out: UnsafeMutablePointer<Double>
     ) {
         let count = g.count
         let first = x[0]
@@ -140,10 +158,9 @@ struct QuadraticSpline: Sendable {
         while j < count && g[j] <= last {
             let gj = g[j]
             while l < n - 1 && gj >= t[l + 1] { l += 1 }
-            let (left, right) = spans(t, l)
             let middle = c[l - 1]
-            let a = (c[l - 2] - middle) * left
-            let b = (c[l] - middle) * right
+            let a = (c[l - 2] - middle) * leftSpans[l]
+            let b = (c[l] - middle) * rightSpans[l]
             let lo = t[l]
             let hi = t[l + 1]
             let end = l == n - 1 ? last : hi
@@ -162,19 +179,13 @@ struct QuadraticSpline: Sendable {
     }
 }
 
-/// Where a spline is evaluated: ascending points.
-protocol SplineGrid {
-    var count: Int { get }
-    subscript(_ i: Int) -> Double { get }
-}
-
-extension UnsafeBufferPointer<Double>: SplineGrid {}
-
-/// `count` points `start + i·step`: numpy.arange's values, computed where they are used.
-struct UniformGrid: SplineGrid {
+/// `count` points `start + (firstIndex + i)·step` (numpy.arange's values when `firstIndex` is 0),
+/// computed where they are used.
+struct UniformGrid {
     var start: Double
     var step: Double
     var count: Int
+    var firstIndex = 0
 
-    @inline(__always) subscript(_ i: Int) -> Double { start + Double(i) * step }
+    @inline(__always) subscript(_ i: Int) -> Double { start + Double(firstIndex + i) * step }
 }

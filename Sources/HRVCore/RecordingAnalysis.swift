@@ -97,12 +97,14 @@ public enum RecordingAnalysis {
         return Series(raw: raw, rawFlags: flags, corrected: beats(milliseconds: corrected), correctedFlags: correctedFlags)
     }
 
-    /// Windows of one series, plus the whole-series block.
+    /// Windows of one series, plus the whole-series block (without its LF/HF when `wholeSpectrum`
+    /// is false: `frequencyDomain(of:)` computes that one on its own).
     public static func windows(
         of beats: [RRInterval], flags: [BeatFlag], windowSeconds: Double, stepSeconds: Double? = nil,
-        spectral: Bool = true
+        spectral: Bool = true, wholeSpectrum: Bool = true
     ) -> (whole: HRVWindowResult, windows: [HRVWindowResult]) {
-        var analysis = WindowedHRV(windowSeconds: windowSeconds, stepSeconds: stepSeconds, spectral: spectral)
+        var analysis = WindowedHRV(
+            windowSeconds: windowSeconds, stepSeconds: stepSeconds, spectral: spectral, wholeSpectrum: wholeSpectrum)
         var results: [HRVWindowResult] = []
         for (i, beat) in beats.enumerated() {
             analysis.append(beat, flag: i < flags.count ? flags[i] : .ok)
@@ -111,5 +113,17 @@ public enum RecordingAnalysis {
         analysis.finish()
         results += analysis.takeCompleted()
         return (analysis.wholeResult(), results)
+    }
+
+    /// LF/HF of a whole series (what `windows` puts in the whole block), computed on its own so it
+    /// can run beside the windows.
+    public static func frequencyDomain(of beats: [RRInterval]) -> FrequencyDomainMetrics? {
+        guard beats.count >= 3 else { return nil }
+        var welch = WelchSpectrum()
+        let times = beats.map(\.beatTimeSeconds)
+        let milliseconds = beats.map(\.milliseconds)
+        return times.withUnsafeBufferPointer { t in
+            milliseconds.withUnsafeBufferPointer { m in welch.analyse(times: t, milliseconds: m) }
+        }
     }
 }

@@ -37,7 +37,6 @@ public struct RespiratorySpectrum: Sendable {
     }
 
     private var spline = QuadraticSpline()
-    private var grid = [Double](repeating: 0, count: sampleCount)
     private var samples = [Double](repeating: 0, count: sampleCount)
     private var real = [Double](repeating: 0, count: paddedCount / 2)
     private var imaginary = [Double](repeating: 0, count: paddedCount / 2)
@@ -67,9 +66,11 @@ public struct RespiratorySpectrum: Sendable {
             let last = times.last, last >= endSeconds - 4
         else { return nil }
         let step = 1 / Self.samplingRateHz
-        for i in 0..<Self.sampleCount { grid[i] = start + Double(i + 1) * step }
+
         samples.withUnsafeMutableBufferPointer { out in
-            grid.withUnsafeBufferPointer { g in spline.interpolate(x: times, y: milliseconds, grid: g, output: out) }
+            // start + (i+1)·step for i < 256: the grid ends at `endSeconds`.
+            let grid = UniformGrid(start: start, step: step, count: Self.sampleCount, firstIndex: 1)
+            spline.interpolate(x: times, y: milliseconds, grid: grid, output: out)
         }
         // Remove the least-squares line.
         let n = Double(Self.sampleCount)

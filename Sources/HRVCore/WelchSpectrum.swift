@@ -34,7 +34,7 @@ public struct WelchSpectrum: Sendable {
     private var signal: [Double] = []
     private var power: [Double] = []
     private var transforms: [Int: ChirpZ] = [:]
-    private var hann: [Int: [Double]] = [:]
+    private var hann: [Int: (window: [Double], energy: Double)] = [:]
 
     public init() {}
 
@@ -71,9 +71,7 @@ public struct WelchSpectrum: Sendable {
         while Double(maxBin + 1) * binWidth < Self.hfBand.1 { maxBin += 1 }
 
         let mean = signal.withUnsafeBufferPointer { Self.sum(UnsafeBufferPointer(rebasing: $0[..<count])) } / n
-        let window = hannWindow(segmentLength)
-        var windowEnergy = 0.0
-        for w in window { windowEnergy += w * w }
+        let (window, windowEnergy) = hannWindow(segmentLength)
 
         if transforms[segmentLength]?.maxBin != maxBin {
             transforms[segmentLength] = ChirpZ(
@@ -139,12 +137,14 @@ public struct WelchSpectrum: Sendable {
         return total
     }
 
-    /// SciPy `get_window("hann", M)`: the periodic ("DFT-even") Hann window.
-    private mutating func hannWindow(_ length: Int) -> [Double] {
+    /// SciPy `get_window("hann", M)`: the periodic ("DFT-even") Hann window, and Σw².
+    private mutating func hannWindow(_ length: Int) -> (window: [Double], energy: Double) {
         if let w = hann[length] { return w }
         var w = [Double](repeating: 0, count: length)
         for j in 0..<length { w[j] = 0.5 - 0.5 * cos(2 * Double.pi * Double(j) / Double(length)) }
-        hann[length] = w
-        return w
+        var energy = 0.0
+        for v in w { energy += v * v }
+        hann[length] = (w, energy)
+        return (w, energy)
     }
 }

@@ -66,6 +66,7 @@ public struct WindowedHRV: Sendable {
     public let windowSeconds: Double
     public let stepSeconds: Double
     public let spectral: Bool
+    public let wholeSpectrum: Bool
     private var buffer = BeatBuffer()
     private var window = BufferWindow()
     private var windowIndex = 0
@@ -89,11 +90,14 @@ public struct WindowedHRV: Sendable {
     ///   - windowSeconds: window width W.
     ///   - stepSeconds: distance between window starts; defaults to W (consecutive windows).
     ///   - spectral: compute LF/HF, coherence and breathing rate (off for cheap time-domain-only use).
-    public init(windowSeconds: Double, stepSeconds: Double? = nil, spectral: Bool = true) {
+    ///   - wholeSpectrum: compute LF/HF of everything fed (`wholeResult`); off when the caller
+    ///     computes it elsewhere (`RecordingAnalysis.frequencyDomain(of:)`, on another core).
+    public init(windowSeconds: Double, stepSeconds: Double? = nil, spectral: Bool = true, wholeSpectrum: Bool = true) {
         precondition(windowSeconds > 0 && (stepSeconds ?? windowSeconds) > 0)
         self.windowSeconds = windowSeconds
         self.stepSeconds = stepSeconds ?? windowSeconds
         self.spectral = spectral
+        self.wholeSpectrum = spectral && wholeSpectrum
     }
 
     /// Adds the next beat (times must increase).
@@ -121,7 +125,7 @@ public struct WindowedHRV: Sendable {
         }
         previousRR = beat.milliseconds
         lastTime = t
-        if spectral {
+        if wholeSpectrum {
             allTimes.append(t)
             allRR.append(beat.milliseconds)
         }
@@ -156,7 +160,7 @@ public struct WindowedHRV: Sendable {
     /// Metrics of everything fed so far (the "whole recording" block).
     public mutating func wholeResult() -> HRVWindowResult {
         var frequency: FrequencyDomainMetrics?
-        if spectral && allTimes.count >= 3 {
+        if wholeSpectrum && allTimes.count >= 3 {
             frequency = allTimes.withUnsafeBufferPointer { t in
                 allRR.withUnsafeBufferPointer { m in welch.analyse(times: t, milliseconds: m) }
             }
