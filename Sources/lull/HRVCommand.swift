@@ -52,28 +52,13 @@ struct HRVCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(file): \(error)")
         }
-        // The first filter pass fixes the raw beats' flags: the raw series is analysed on one core
-        // while the other finishes the corrected series (later passes) and analyses it.
         let first = RecordingAnalysis.firstPass(milliseconds: milliseconds)
-        let results = Slots<(whole: HRVWindowResult, windows: [HRVWindowResult])>(count: 2)
-        let window = self.window
-        let step = self.step
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 {
-                results.set(
-                    0, RecordingAnalysis.windows(of: first.raw, flags: first.rawFlags, windowSeconds: window, stepSeconds: step))
-            } else {
-                let series = RecordingAnalysis.refine(first)
-                results.set(
-                    1,
-                    RecordingAnalysis.windows(
-                        of: series.corrected, flags: series.correctedFlags, windowSeconds: window, stepSeconds: step))
-            }
-        }
-        let (raw, corrected) = (results.get(0), results.get(1))
+        let work = AnalysisWork(first: first, windowSeconds: window, stepSeconds: step)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in work.run() }
+        let (raw, corrected) = work.results()
         // Artifact counts belong to the raw beats; the corrected blocks report the same counts.
         let report = HRVReport(
-            file: file, windowSeconds: window, stepSeconds: step ?? window, beats: milliseconds.count, raw: raw,
+            file: file, windowSeconds: self.window, stepSeconds: step ?? window, beats: milliseconds.count, raw: raw,
             corrected: corrected)
         if json {
             var bytes = report.jsonBytes()
@@ -97,6 +82,91 @@ private func writeStandardOutput(_ bytes: [UInt8]) throws {
             }
             offset += written
         }
+    }
+}
+
+/// The analysis of a recording as four tasks that two cores take in turn: the first filter pass
+/// fixes the raw beats' flags, so the raw series is analysed while later passes finish the
+/// corrected one; the whole-recording spectra (a transform of over 10⁵ points each for a day)
+/// go to whichever core is free first.
+private final class AnalysisWork: @unchecked Sendable {
+    typealias Analysis = (whole: HRVWindowResult, windows: [HRVWindowResult])
+    private let first: RecordingAnalysis.Series
+    private let windowSeconds: Double
+    private let stepSeconds: Double?
+    private let condition = NSCondition()
+    private var next = 0
+    private var corrected: RecordingAnalysis.Series?
+    private var windows: [Analysis?] = [nil, nil]
+    private var spectra: [FrequencyDomainMetrics?] = [nil, nil]
+
+    init(first: RecordingAnalysis.Series, windowSeconds: Double, stepSeconds: Double?) {
+        self.first = first
+        self.windowSeconds = windowSeconds
+        self.stepSeconds = stepSeconds
+    }
+
+    /// Takes tasks until none is left.
+    func run() {
+        while let task = take() {
+            switch task {
+            case 0:
+                let series = RecordingAnalysis.refine(first)
+                locked { corrected = series }
+                let result = analyse(series.corrected, series.correctedFlags)
+                locked { windows[1] = result }
+            case 1:
+                let result = analyse(first.raw, first.rawFlags)
+                locked { windows[0] = result }
+            case 2:
+                let spectrum = RecordingAnalysis.frequencyDomain(of: first.raw)
+                locked { spectra[0] = spectrum }
+            default:
+                let series = waitForCorrected()
+                let spectrum = RecordingAnalysis.frequencyDomain(of: series.corrected)
+                locked { spectra[1] = spectrum }
+            }
+        }
+    }
+
+    /// Raw and corrected analyses, each whole block with its spectrum.
+    func results() -> (raw: Analysis, corrected: Analysis) {
+        locked {
+            var raw = windows[0]!
+            var corrected = windows[1]!
+            raw.whole.frequencyDomain = spectra[0]
+            corrected.whole.frequencyDomain = spectra[1]
+            return (raw, corrected)
+        }
+    }
+
+    private func analyse(_ beats: [RRInterval], _ flags: [BeatFlag]) -> Analysis {
+        RecordingAnalysis.windows(
+            of: beats, flags: flags, windowSeconds: windowSeconds, stepSeconds: stepSeconds, wholeSpectrum: false)
+    }
+
+    private func take() -> Int? {
+        locked {
+            guard next < 4 else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    private func waitForCorrected() -> RecordingAnalysis.Series {
+        condition.lock()
+        defer { condition.unlock() }
+        while corrected == nil { condition.wait() }
+        return corrected!
+    }
+
+    private func locked<R>(_ body: () -> R) -> R {
+        condition.lock()
+        defer {
+            condition.broadcast()
+            condition.unlock()
+        }
+        return body()
     }
 }
 
