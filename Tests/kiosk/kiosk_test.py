@@ -243,18 +243,24 @@ class KioskTest:
         self.failed = []
         self.figures = {}
 
-    def step(self, name, fn):
+    def step(self, name, fn, needs=True):
+        """Runs one check; a step whose prerequisite failed is counted as failed without running."""
+        if not needs:
+            self.failed.append(name)
+            print(f"SKIP  {name}: an earlier step it needs failed", flush=True)
+            return False
         started = time.monotonic()
         try:
             fn()
             self.passed.append(name)
             print(f"ok    {name} ({time.monotonic() - started:.1f} s)", flush=True)
+            return True
         except Exception as e:
             self.failed.append(name)
             print(f"FAIL  {name}: {e}", flush=True)
             if not isinstance(e, Failure):
                 traceback.print_exc()
-            raise
+            return False
 
     # ---- set-up ----
 
@@ -288,32 +294,45 @@ kiosk:
         self.daemon = Daemon(self.args.lull, self.write_config(), self.scratch, self.port)
         self.browser = None
         try:
-            self.step("the daemon starts with the kiosk port", self.daemon.start)
+            if not self.step("the daemon starts with the kiosk port", self.daemon.start):
+                return self.finish()
             self.events = EventLog(self.port)
-            self.browser = Browser()
+            if not self.step("headless Chromium starts", self.start_browser):
+                return self.finish()
             self.step("the two pages weigh under 200 KB and load nothing from elsewhere", self.page_weight)
-            self.step("the start screen shows the strap, the durations and Start", self.start_screen)
-            self.step("Start begins a session", self.start_session)
-            self.step("the breathing guide keeps the swell's rate and phase (match)", lambda: self.guide_in_step("match"))
-            self.step("the phase words change from settling in to slowing down", self.phase_words_change)
-            self.step("the breathing guide keeps the swell's rate and phase (lead)", lambda: self.guide_in_step("lead"))
-            self.step("End, confirmed, ends the session softly and the summary appears", self.stop_and_summary)
+            ok = self.step("the start screen shows the strap, the durations and Start", self.start_screen)
+            ok = self.step("Start begins a session", self.start_session, ok)
+            guide = self.step("the breathing guide keeps the swell's rate and phase (match)",
+                              lambda: self.guide_in_step("match"), ok)
+            ok = self.step("the phase words change from settling in to slowing down", self.phase_words_change, ok)
+            self.step("the breathing guide keeps the swell's rate and phase (lead)", lambda: self.guide_in_step("lead"),
+                      ok and guide)
+            ok = self.step("End, confirmed, ends the session softly and the summary appears", self.stop_and_summary, ok)
             self.step("the therapist view refuses without the code", self.therapist_refused)
-            self.step("the therapist view lists the session and shows its report with the code", self.therapist_report)
+            self.step("the therapist view lists the session and shows its report with the code",
+                      self.therapist_report, ok)
             self.step("the page says so when the daemon is gone, and reconnects when it is back", self.daemon_restart)
-        except Exception:
-            pass
         finally:
             if self.browser:
                 self.browser.quit()
-            code = self.daemon.stop()
-            if self.failed:
-                print(f"daemon log (tail):\n{self.daemon.log_tail()}", file=sys.stderr)
+            try:
+                self.daemon.stop()
+            except Failure as e:
+                self.failed.append("the daemon stops on SIGTERM")
+                print(f"FAIL  {e}", flush=True)
+        return self.finish()
+
+    def start_browser(self):
+        self.browser = Browser()
+
+    def finish(self):
+        if self.failed:
+            print(f"daemon log (tail):\n{self.daemon.log_tail()}", file=sys.stderr)
         for key, value in self.figures.items():
             print(f"figure  {key}: {value}")
         print(f"screenshots in {self.args.shots}")
         print(f"{len(self.passed)} passed, {len(self.failed)} failed")
-        return 0 if not self.failed and len(self.passed) == 11 else 1
+        return 0 if not self.failed and len(self.passed) == 12 else 1
 
     # ---- steps ----
 
@@ -378,7 +397,7 @@ kiosk:
         wait_for("the page's phase words", lambda: b.text("phase-words") == "settling in", 10)
         wait_for("the breathing guide to run", lambda: b.js("return window.lullGuide") is not None, 10)
 
-    def guide_in_step(self, phase, seconds=4.0):
+    def guide_in_step(self, phase, seconds=6.0):
         b = self.browser
         samples = []
         deadline = time.monotonic() + seconds
@@ -392,7 +411,7 @@ kiosk:
         time.sleep(1.5)  # events with wall_ms before the last sample may still be on their way to the test
         references = sorted((e[1] for e in self.events.of("swell", "beat")
                              if e[1] and isinstance(e[1].get("wall_ms"), (int, float))), key=lambda d: d["wall_ms"])
-        check(len(samples) >= 20, f"only {len(samples)} guide samples in {seconds} s: is the page animating?")
+        check(len(samples) >= 15, f"only {len(samples)} guide samples in {seconds} s: is the page animating?")
         worst_rate, worst_phase_s, worst_scale, compared = 0.0, 0.0, 0.0, 0
         for s in samples:
             if s["words"] != phase:
@@ -413,7 +432,7 @@ kiosk:
             drawn = (float(m.group(1)) - 0.55) / 0.45 * 2 - 1
             worst_scale = max(worst_scale, abs(drawn - math.sin(2 * math.pi * s["phase"])))
             compared += 1
-        check(compared >= 20, f"only {compared} samples in phase {phase}")
+        check(compared >= 15, f"only {compared} samples in phase {phase}")
         # The daemon's own swell clock, event to event (a figure, not a check of the page): a jump here
         # would show as a jerk of the circle however exactly the page follows the newest event.
         swells = [d for d in references if d.get("phase") == phase and "t_s" in d]
@@ -466,7 +485,7 @@ kiosk:
             value = (s.get(period_key) or {}).get(metric)
             if isinstance(value, (int, float)):
                 check(str(round(value)) in text, f"the summary does not show {period_key}.{metric} = {value}: {lines}")
-        check(json_get(self.port, "/api/status")["state"] == "idle", "the daemon is not idle after the summary")
+        wait_for("the daemon to be idle after the summary", lambda: json_get(self.port, "/api/status")["state"] == "idle", 15)
         self.figures["summary shown"] = " / ".join(lines)
         b.shots(self.args.shots, "summary")
 
@@ -496,11 +515,11 @@ kiosk:
         check(wanted in ids, f"session {wanted} is not in the list {ids}")
         row = b.driver.find_element(By.CSS_SELECTOR, f'#sessions tbody tr[data-session-id="{wanted}"]')
         check(CLIENT_CODE in row.text, f"the row does not name the client: {row.text!r}")
+        status, report, _ = http_get(self.port, f"/api/sessions/{wanted}/report", {"X-Lull-Therapist-Code": THERAPIST_CODE})
+        check(status == 200, f"GET /api/sessions/{wanted}/report with the code answered {status}: {report[:200]!r}")
         row.find_element(By.CSS_SELECTOR, "button.report").click()
         wait_for("the report", lambda: b.js("return document.body.dataset.view") == "report", 15)
         srcdoc = b.js("return document.getElementById('report-frame').srcdoc")
-        status, report, _ = http_get(self.port, f"/api/sessions/{wanted}/report", {"X-Lull-Therapist-Code": THERAPIST_CODE})
-        check(status == 200, f"GET /api/sessions/{wanted}/report with the code answered {status}")
         check(srcdoc == report.decode("utf-8"), "the frame does not show the daemon's report")
         b.driver.switch_to.frame(b.by_id("report-frame"))
         shown = b.driver.find_element(By.TAG_NAME, "body").text
