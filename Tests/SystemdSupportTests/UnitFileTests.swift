@@ -41,6 +41,26 @@ import Testing
         #expect(score <= 2.0)
     }
 
+    /// README's drop-in for a kiosk with a fixed strap address and no TCP port closes scanning and
+    /// AF_INET; systemd reads `lull.service.d/*.conf` beside the unit, so the analyzer scores the pair.
+    @Test(.enabled(if: analyzer != nil, "systemd-analyze is not installed (scripts/deps.sh installs systemd)"))
+    func fixedStrapDropInIsAtMostOnePointFive() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-dropin-\(UUID().uuidString)")
+        let dropIns = folder.appendingPathComponent("lull.service.d")
+        try FileManager.default.createDirectory(at: dropIns, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Self.unit, to: folder.appendingPathComponent("lull.service"))
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "# sudo systemctl edit lull\n"))
+        let end = try #require(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        try Data(readme[start.upperBound..<end.lowerBound].utf8).write(to: dropIns.appendingPathComponent("kiosk.conf"))
+
+        let result = try Self.analyze(["security", "--offline=true", "--no-pager", folder.appendingPathComponent("lull.service").path])
+        let score = try #require(Self.overallExposure(result.stdout), "no score in: \(result.stdout.suffix(300))")
+        print("systemd-analyze security --offline=true with README's fixed-strap drop-in: \(score)")
+        #expect(score <= 1.5)
+    }
+
     /// The unit's contract with the daemon and the configuration (issue 7).
     @Test func unitCarriesTheIssuesContract() throws {
         let lines = Set(try String(contentsOf: Self.unit, encoding: .utf8).split(separator: "\n").map(String.init))
