@@ -92,12 +92,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // The therapist's side of the journal: the HTML report (inline SVG) and the exports.
+        .target(name: "JournalReport", dependencies: ["HRVCore", "SessionStore"], swiftSettings: strictSettings),
+
         // MARK: Composition root
         .executableTarget(
             name: "lull",
             dependencies: [
                 "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
-                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore",
+                "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore", "JournalReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -121,7 +124,7 @@ let package = Package(
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
-        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore"]),
+        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore", "JournalReport"]),
         .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
         .testTarget(
             name: "SystemdSupportTests",
@@ -129,5 +132,6 @@ let package = Package(
         ),
         .testTarget(
             name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "JournalReportTests", dependencies: ["JournalReport", "SessionStore", "HRVCore"]),
     ]
 )

@@ -28,15 +28,11 @@ struct SessionsCommand: ParsableCommand {
     var db: String?
 
     func validate() throws {
-        if let since, Self.parseSince(since, now: Date()) == nil {
-            throw ValidationError("--since \(since): expected YYYY-MM-DD, an ISO 8601 time, Nd or Nh")
-        }
+        if let since { _ = try Self.date(since, flag: "--since", now: Date()) }
     }
 
     func run() throws {
-        guard let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment) else {
-            throw CommandFailure("no HOME, STATE_DIRECTORY or XDG_STATE_HOME for the session journal; use --db PATH")
-        }
+        let path = try Self.journalPath(db)
         // Listing must not create a journal where none is: say there is nothing yet.
         guard FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(Data("lull: no session journal at \(path) yet\n".utf8))
@@ -50,6 +46,35 @@ struct SessionsCommand: ParsableCommand {
             throw CommandFailure("\(error)")
         }
         for listing in listings { SessionOutput.write(json ? Self.jsonLine(listing) : Self.textLine(listing)) }
+    }
+
+    /// `--db`, else the default journal of this user or service.
+    static func journalPath(_ db: String?) throws -> String {
+        guard let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment) else {
+            throw CommandFailure("no HOME, STATE_DIRECTORY or XDG_STATE_HOME for the session journal; use --db PATH")
+        }
+        return path
+    }
+
+    /// Opens an existing journal for the reading and pruning verbs, which never create one.
+    static func openExisting(_ db: String?) throws -> SessionDatabase {
+        let path = try journalPath(db)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("no session journal at \(path); record a session first, or give --db PATH")
+        }
+        do {
+            return try SessionDatabase(path: path)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+
+    /// `--since` / `--older-than` text as a date, or a validation error naming the flag.
+    static func date(_ text: String, flag: String, now: Date) throws -> Date {
+        guard let date = parseSince(text, now: now) else {
+            throw ValidationError("\(flag) \(text): expected YYYY-MM-DD, an ISO 8601 time, Nd or Nh")
+        }
+        return date
     }
 
     static func textLine(_ s: SessionListing) -> String {
