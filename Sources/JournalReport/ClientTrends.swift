@@ -79,13 +79,14 @@ struct ClientTrends {
         let points: [(x: Double, y: Double?)] = sessions.enumerated().map { (Double($0.offset), metric.value($0.element.analysis)) }
         let labelEvery = max(1, sessions.count / 6)
         let labels: [(x: Double, text: String)] = sessions.enumerated().compactMap { i, s in
-            i % labelEvery == 0 || i == sessions.count - 1 ? (Double(i), String(s.label.prefix(10))) : nil
+            // "11-22" (month-day): a full date per label would overlap at the width of a trend chart.
+            i % labelEvery == 0 ? (Double(i), String(s.label.dropFirst(5).prefix(5))) : nil
         }
         var chart = SVGChart(
             title: metric.title, unit: metric.unit, xRange: -0.5...(Double(max(sessions.count, 1)) - 0.5),
             xLabels: labels, series: [.init(points: points, cssClass: "line-trend", dots: true)])
-        chart.width = 520
-        chart.height = 150
+        chart.width = 420
+        chart.height = 140
         var caption = ""
         if let range = normalRange(metric) {
             chart.horizontalBand = (
