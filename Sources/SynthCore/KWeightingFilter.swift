@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/// A direct-form-I biquad in double precision (the K-weighting high-pass sits at 38 Hz, where
-/// single precision loses accuracy at 48 kHz).
+/// A direct-form-I biquad in double precision on two channels side by side (the K-weighting
+/// high-pass sits at 38 Hz, where single precision loses accuracy at 48 kHz). Each lane performs the
+/// scalar filter's operations in the same order, so a lane's output is bit-identical to a mono filter's.
 struct Biquad: Sendable {
-    var b0: Double, b1: Double, b2: Double, a1: Double, a2: Double
-    private var x1 = 0.0, x2 = 0.0, y1 = 0.0, y2 = 0.0
+    let b0: Double, b1: Double, b2: Double, a1: Double, a2: Double
+    private var x1 = SIMD2<Double>.zero, x2 = SIMD2<Double>.zero, y1 = SIMD2<Double>.zero, y2 = SIMD2<Double>.zero
 
     init(b0: Double, b1: Double, b2: Double, a1: Double, a2: Double) {
         (self.b0, self.b1, self.b2, self.a1, self.a2) = (b0, b1, b2, a1, a2)
     }
 
     @inline(__always)
-    mutating func process(_ x: Double) -> Double {
+    mutating func process(_ x: SIMD2<Double>) -> SIMD2<Double> {
         let y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
         x2 = x1
         x1 = x
@@ -21,13 +22,14 @@ struct Biquad: Sendable {
     }
 }
 
-/// The K-weighting of ITU-R BS.1770-4 §2.1 for one channel: the "stage 1" high shelf (+4 dB above
-/// about 1.5 kHz, the head's acoustic effect) followed by the "stage 2" RLB high-pass.
+/// The K-weighting of ITU-R BS.1770-4 §2.1 for a stereo pair: the "stage 1" high shelf (+4 dB above
+/// about 1.5 kHz, the head's acoustic effect) followed by the "stage 2" RLB high-pass, both channels
+/// in one vector so each stage is one set of vector multiply-adds.
 ///
 /// BS.1770-4 tabulates coefficients for 48 kHz only. For other rates the analogue prototypes are
 /// re-derived through the bilinear transform from the pole/zero parameters that reproduce that table
 /// (f0, gain and Q as published with libebur128 and pyloudnorm), so 48 kHz gives Table 1 exactly.
-public struct KWeightingFilter: Sendable {
+public struct StereoKWeightingFilter: Sendable {
     var shelf: Biquad
     var highPass: Biquad
 
@@ -52,8 +54,29 @@ public struct KWeightingFilter: Sendable {
         highPass = Biquad(b0: 1, b1: -2, b2: 1, a1: 2 * (k1 * k1 - 1) / d, a2: (1 - k1 / q1 + k1 * k1) / d)
     }
 
+    /// K-weighted left and right samples.
     @inline(__always)
-    public mutating func process(_ x: Double) -> Double { highPass.process(shelf.process(x)) }
+    public mutating func process(_ samples: SIMD2<Double>) -> SIMD2<Double> { highPass.process(shelf.process(samples)) }
+
+    /// The frame's K-weighted power summed over both channels (BS.1770-4 eq. (1) with G = 1 for L and R).
+    @inline(__always)
+    public mutating func power(left: Float, right: Float) -> Double {
+        let weighted = process(SIMD2(Double(left), Double(right)))
+        return weighted.x * weighted.x + weighted.y * weighted.y
+    }
+}
+
+/// The K-weighting of one channel (the stereo filter with its second lane unused).
+public struct KWeightingFilter: Sendable {
+    private var filter: StereoKWeightingFilter
+
+    public init(sampleRate: Int) { filter = StereoKWeightingFilter(sampleRate: sampleRate) }
+
+    var shelf: Biquad { filter.shelf }
+    var highPass: Biquad { filter.highPass }
+
+    @inline(__always)
+    public mutating func process(_ x: Double) -> Double { filter.process(SIMD2(x, 0)).x }
 }
 
 extension FastMath {

@@ -14,8 +14,7 @@ public struct LoudnessMeter: Sendable {
     static let histogramStepLU = 0.1
     static let histogramBins = 1000  // −70 ... +30 LUFS
 
-    private var left: KWeightingFilter
-    private var right: KWeightingFilter
+    private var weighting: StereoKWeightingFilter
     private let subBlockFrames: Int
     private var framesInSubBlock = 0
     private var subBlockPower = 0.0
@@ -26,8 +25,7 @@ public struct LoudnessMeter: Sendable {
 
     /// Sample rates must be a multiple of 10 Hz so a sub-block is a whole number of frames.
     public init(sampleRate: Int) {
-        left = KWeightingFilter(sampleRate: sampleRate)
-        right = KWeightingFilter(sampleRate: sampleRate)
+        weighting = StereoKWeightingFilter(sampleRate: sampleRate)
         subBlockFrames = sampleRate / 10
     }
 
@@ -38,9 +36,7 @@ public struct LoudnessMeter: Sendable {
     /// Adds one stereo frame.
     @inline(__always)
     public mutating func process(left l: Float, right r: Float) {
-        let kl = left.process(Double(l))
-        let kr = right.process(Double(r))
-        addWeighted(power: kl * kl + kr * kr)
+        addWeighted(power: weighting.power(left: l, right: r))
     }
 
     /// Adds one frame's already K-weighted power (sum over channels), for a caller that weights the
@@ -66,9 +62,11 @@ public struct LoudnessMeter: Sendable {
         subBlocksSeen += 1
         subBlockPower = 0
         framesInSubBlock = 0
+        if subBlocksSeen >= 30 { shortTermLUFS = Self.lufs(power: meanOfLast(30)) }
         if subBlocksSeen >= 4 {
             let power = meanOfLast(4)
             let loudness = Self.lufs(power: power)
+            momentaryLUFS = loudness
             if loudness > Self.histogramFloorLUFS {
                 let bin = min(Int((loudness - Self.histogramFloorLUFS) / Self.histogramStepLU), Self.histogramBins - 1)
                 histogramPower[bin] += power
@@ -84,10 +82,13 @@ public struct LoudnessMeter: Sendable {
     }
 
     /// Momentary loudness of the last 400 ms, LUFS; −∞ until 400 ms have been seen.
-    public var momentaryLUFS: Double { subBlocksSeen >= 4 ? Self.lufs(power: meanOfLast(4)) : -.infinity }
+    ///
+    /// Stored, updated once per 100 ms sub-block: a computed property would copy the 12 kB meter on
+    /// every read from the render loop.
+    public private(set) var momentaryLUFS = -Double.infinity
 
     /// Short-term loudness of the last 3 s, LUFS; −∞ until 3 s have been seen.
-    public var shortTermLUFS: Double { subBlocksSeen >= 30 ? Self.lufs(power: meanOfLast(30)) : -.infinity }
+    public private(set) var shortTermLUFS = -Double.infinity
 
     /// Gated integrated loudness of everything so far, LUFS; −∞ if no block passed the gates.
     public var integratedLUFS: Double {

@@ -29,9 +29,11 @@ public struct Renderer: ~Copyable {
 
     private let sampleRate: Float
     private let layers: SynthConfiguration.Layers
-    private let reverbMemory: UnsafeMutablePointer<Float>
+    private let reverbMemory: UnsafeMutablePointer<SIMD4<Float>>
     private var reverb: FeedbackDelayReverb
     private var eighthsStruck: UInt64 = 0
+    /// Frames from the one being rendered to the end of its control block (note events need it).
+    private var framesLeftInBlock = 0
 
     private var tempo: ParameterRamper
     private var loudness: ParameterRamper
@@ -43,23 +45,17 @@ public struct Renderer: ~Copyable {
     private var colourPhase: Double = 0
 
     private var piece: Piece
-    private var pads = InlineArray<10, PadVoice>(repeating: PadVoice())
-    private var basses = InlineArray<2, BassVoice>(repeating: BassVoice())
-    private var currentBass = 0
-    private var pulses = InlineArray<2, PulseVoice>(repeating: PulseVoice())
-    private var nextPulse = 0
-    private var bells = InlineArray<6, BellVoice>(repeating: BellVoice())
-    private var padFilterLeft = StateVariableFilter()
-    private var padFilterRight = StateVariableFilter()
-    private var padFilterLeft2 = StateVariableFilter()
-    private var padFilterRight2 = StateVariableFilter()
+    private var pads = PadBank()
+    private var pulses = PulseAndBassBank()
+    private var bells = BellBank()
+    private var padFilter = StereoStateVariableFilter()
+    private var padFilter2 = StereoStateVariableFilter()
     private var airFilter = StateVariableFilter()
     private var noiseState: UInt32
     private var noiseLowPass: Float = 0
     private let noiseSmoothing: Float
 
-    private var weightingLeft: KWeightingFilter
-    private var weightingRight: KWeightingFilter
+    private var weighting: StereoKWeightingFilter
     private var dryPowerAverage: Double
     private var blockDryPower = 0.0
     private var gainDecibels: Float
@@ -81,11 +77,10 @@ public struct Renderer: ~Copyable {
         layers = configuration.layers
         clock = BeatClock(sampleRate: rate)
         meter = LoudnessMeter(sampleRate: rate)
-        weightingLeft = KWeightingFilter(sampleRate: rate)
-        weightingRight = KWeightingFilter(sampleRate: rate)
-        let memoryFrames = FeedbackDelayReverb.memoryFrames(sampleRate: rate)
-        reverbMemory = .allocate(capacity: memoryFrames)
-        reverbMemory.initialize(repeating: 0, count: memoryFrames)
+        weighting = StereoKWeightingFilter(sampleRate: rate)
+        let memorySlots = FeedbackDelayReverb.memorySlots(sampleRate: rate)
+        reverbMemory = .allocate(capacity: memorySlots)
+        reverbMemory.initialize(repeating: .zero, count: memorySlots)
         reverb = FeedbackDelayReverb(memory: reverbMemory, sampleRate: rate, decaySeconds: 4.5, dampingCutoffHertz: 4_500)
         let ramp = configuration.parameterRampFrames
         let perSecond = 1 / Double(rate)
@@ -116,7 +111,7 @@ public struct Renderer: ~Copyable {
             let offsetInBlock = Int(framesRendered % UInt64(Self.controlBlockFrames))
             if offsetInBlock == 0 { controlBlock(parameters: parameters) }
             let count = min(frames - done, Self.controlBlockFrames - offsetInBlock)
-            renderFrames(buffer.baseAddress! + 2 * done, count: count)
+            renderFrames(buffer.baseAddress! + 2 * done, count: count, offsetInBlock: offsetInBlock)
             done += count
             framesRendered += UInt64(count)
         }
@@ -172,15 +167,17 @@ public struct Renderer: ~Copyable {
         let cutoffHertz = min(400 * FastMath.exp2(bright * 2.8 + drift + swellOctaves), 2_800)
         // Two cascaded 2-pole sections (24 dB/octave, Butterworth-like Qs 0.54 and 1.31): the saws'
         // sharp resets are rounded off, which is what makes the pad warm rather than buzzy.
-        padFilterLeft.set(cutoffRatio: cutoffHertz / sampleRate, q: 0.54)
-        padFilterLeft2.set(cutoffRatio: cutoffHertz / sampleRate, q: 1.31)
-        padFilterRight.set(cutoffRatio: cutoffHertz * 1.06 / sampleRate, q: 0.54)
-        padFilterRight2.set(cutoffRatio: cutoffHertz * 1.06 / sampleRate, q: 1.31)
+        padFilter.set(cutoffRatioLeft: cutoffHertz / sampleRate, right: cutoffHertz * 1.06 / sampleRate, q: 0.54)
+        padFilter2.set(cutoffRatioLeft: cutoffHertz / sampleRate, right: cutoffHertz * 1.06 / sampleRate, q: 1.31)
         airFilter.set(cutoffRatio: 900 * FastMath.exp2(bright + swellOctaves) / sampleRate, q: 0.9)
         // The air layer breathes deeper than the rest: it is the audible "inhale".
         let breath = depthLU > 0 ? 0.35 + 0.65 * (0.5 + 0.5 * swell) : 0.6
         let airTarget = layers.contains(.air) ? 0.045 * breath : 0
         airStep = (airTarget - airLevel) / Float(blockFrames)
+
+        pads.retireSilentVoices()
+        pulses.controlBlock()
+        bells.controlBlock()
     }
 
     // MARK: Events
@@ -190,89 +187,76 @@ public struct Renderer: ~Copyable {
         let chord = Piece.voicing(piece.chord)
         if beat.chordChanged && layers.contains(.pad) { changeChord(first: clock.beatsStruck == 1) }
         if layers.contains(.pulse) {
-            pulses[nextPulse].strike(note: chord.bass + 12, accent: beat.accent, sampleRate: sampleRate)
-            nextPulse ^= 1
+            pulses.strike(
+                note: chord.bass + 12, accent: beat.accent, sampleRate: sampleRate, framesLeftInBlock: framesLeftInBlock)
         }
     }
 
     private mutating func eighthStruck() {
         guard layers.contains(.melody), let note = piece.eighth() else { return }
-        // Steal the quietest bell; with six voices and 1.3 s decays the stolen one is nearly silent.
-        var quietest = 0
-        for index in 1..<bells.count where bells[index].level < bells[quietest].level { quietest = index }
-        bells[quietest].strike(note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(), sampleRate: sampleRate)
+        bells.strike(
+            voice: bells.voiceForNextNote(), note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(),
+            sampleRate: sampleRate, framesLeftInBlock: framesLeftInBlock)
     }
 
     private mutating func changeChord(first: Bool) {
         let voicing = Piece.voicing(piece.chord)
         let attack = 1.4 * sampleRate
         let release = 1.2 * sampleRate
-        for index in 0..<pads.count where !pads[index].isIdle && !pads[index].isReleasing {
-            let note = pads[index].note
+        for voice in 0..<PadBank.voiceCount where !pads.isIdle(voice) && !pads.isReleasing(voice) {
+            let note = Int(pads.notes[voice])
             let kept =
                 note == voicing.notes.0 || note == voicing.notes.1 || note == voicing.notes.2 || note == voicing.notes.3
-            if !kept { pads[index].release(releaseFrames: release) }
+            if !kept { pads.release(voice: voice, releaseFrames: release) }
         }
         startPad(voicing.notes.0, attack: attack, first: first)
         startPad(voicing.notes.1, attack: attack, first: first)
         startPad(voicing.notes.2, attack: attack, first: first)
         startPad(voicing.notes.3, attack: attack, first: first)
-        basses[currentBass].release(releaseFrames: release)
-        currentBass ^= 1
-        basses[currentBass].start(note: voicing.bass, level: 0.11, attackFrames: attack, sampleRate: sampleRate, immediately: first)
+        pulses.changeBass(
+            note: voicing.bass, level: 0.11, attackFrames: attack, releaseFrames: release, sampleRate: sampleRate,
+            immediately: first)
     }
 
     private mutating func startPad(_ note: Int, attack: Float, first: Bool) {
-        for index in 0..<pads.count where pads[index].note == note && !pads[index].isReleasing { return }
+        for voice in 0..<PadBank.voiceCount where Int(pads.notes[voice]) == note && !pads.isReleasing(voice) { return }
         var chosen = -1
-        for index in 0..<pads.count where pads[index].isIdle {
-            chosen = index
+        for voice in 0..<PadBank.voiceCount where pads.isIdle(voice) {
+            chosen = voice
             break
         }
         if chosen < 0 {
             chosen = 0
-            for index in 1..<pads.count where pads[index].level < pads[chosen].level { chosen = index }
+            for voice in 1..<PadBank.voiceCount where pads.levels[voice] < pads.levels[chosen] { chosen = voice }
         }
         let detune = 3 + 4 * piece.unit()
-        pads[chosen].start(
-            note: note, detuneCents: detune, level: 0.09, attackFrames: attack, sampleRate: sampleRate,
+        pads.start(
+            voice: chosen, note: note, detuneCents: detune, level: 0.09, attackFrames: attack, sampleRate: sampleRate,
             immediately: first)
     }
 
     // MARK: Audio rate
 
     @inline(__always)
-    private mutating func renderFrames(_ output: UnsafeMutablePointer<Float>, count: Int) {
+    private mutating func renderFrames(_ output: UnsafeMutablePointer<Float>, count: Int, offsetInBlock: Int) {
         for frame in 0..<count {
+            framesLeftInBlock = Self.controlBlockFrames - offsetInBlock - frame
             if clock.positionBeats * 2 >= Double(eighthsStruck) {
                 eighthsStruck += 1
                 eighthStruck()
             }
             if clock.tick(tempoBPM: tempo.next()) { beatStruck() }
 
-            var padLeft: Float = 0
-            var padRight: Float = 0
-            for index in 0..<pads.count where !pads[index].isIdle {
-                let sample = pads[index].next()
-                padLeft += sample.left
-                padRight += sample.right
-            }
-            let bass = basses[0].next() + basses[1].next()  // (a released bass costs one multiply)
-            var left = padFilterLeft2.process(padFilterLeft.process(padLeft).low).low + bass
-            var right = padFilterRight2.process(padFilterRight.process(padRight).low).low + bass
+            let (padLeft, padRight) = pads.next()
+            let (pulse, bass) = pulses.next()
+            let filtered = padFilter2.lowPass(padFilter.lowPass(SIMD2(padLeft, padRight)))
+            var left = filtered.x + bass
+            var right = filtered.y + bass
 
-            let pulse = (pulses[0].next() + pulses[1].next()) * 0.5
             left += pulse
             right += pulse
 
-            var bellLeft: Float = 0
-            var bellRight: Float = 0
-            for index in 0..<bells.count {
-                let sample = bells[index].next()
-                let pan = bells[index].pan
-                bellLeft += sample * (1 - pan)
-                bellRight += sample * pan
-            }
+            let (bellLeft, bellRight) = bells.next()
             left += bellLeft * 0.3
             right += bellRight * 0.3
 
@@ -290,9 +274,7 @@ public struct Renderer: ~Copyable {
             left += wet.left * 0.35 + air
             right += wet.right * 0.35 + air
 
-            let kl = weightingLeft.process(Double(left))
-            let kr = weightingRight.process(Double(right))
-            let dryPower = kl * kl + kr * kr
+            let dryPower = weighting.power(left: left, right: right)
             blockDryPower += dryPower
             gain += gainStep
             // K-weighting is linear and the gain moves slowly, so weighting the dry mix and scaling

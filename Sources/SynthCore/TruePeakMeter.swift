@@ -8,49 +8,54 @@
 /// the Annex's 12.04 dB headroom attenuation for fixed point is not needed.
 public struct TruePeakMeter: Sendable {
     static let tapsPerPhase = 12
-    private var taps = InlineArray<48, Float>(repeating: 0)
-    private var historyLeft = InlineArray<12, Float>(repeating: 0)
-    private var historyRight = InlineArray<12, Float>(repeating: 0)
-    private var cursor = 0
+    /// Taps of phases 1–3; lane k weights the sample k frames back (lanes 12–15 are zero).
+    private var taps = InlineArray<3, SIMD16<Float>>(repeating: .zero)
+    /// The last twelve samples of each channel, newest in lane 0: a shift register, so the filters
+    /// are three vector dot products per channel with no index arithmetic.
+    private var historyLeft = SIMD16<Float>.zero
+    private var historyRight = SIMD16<Float>.zero
     /// Largest absolute interpolated value seen so far (linear).
     public private(set) var peak: Float = 0
 
     public init() {
-        for phase in 0..<4 {
+        for phase in 1..<4 {
+            var phaseTaps = SIMD16<Float>.zero
             var sum: Float = 0
             for k in 0..<Self.tapsPerPhase {
                 // Offset of tap k from the interpolation instant, in input samples.
                 let t = Double(k - 6) + Double(phase) / 4
-                let sinc = t == 0 ? 1.0 : FastMath.sinDouble(Double.pi * t) / (Double.pi * t)
+                let sinc = FastMath.sinDouble(Double.pi * t) / (Double.pi * t)
                 let windowArgument = Double.pi * t / 13  // Hann window cos² spanning ±6.5 samples
                 let window = FastMath.sinDouble(windowArgument + Double.pi / 2)
-                taps[phase * Self.tapsPerPhase + k] = Float(sinc * window * window)
-                sum += taps[phase * Self.tapsPerPhase + k]
+                phaseTaps[k] = Float(sinc * window * window)
+                sum += phaseTaps[k]
             }
             // Unity gain at DC for every phase, so steady levels read the same between samples.
-            for k in 0..<Self.tapsPerPhase { taps[phase * Self.tapsPerPhase + k] /= sum }
+            taps[phase - 1] = phaseTaps / sum
         }
     }
 
     /// Adds one stereo frame.
     @inline(__always)
     public mutating func process(left: Float, right: Float) {
-        historyLeft[cursor] = left
-        historyRight[cursor] = right
-        cursor = (cursor + 1) % Self.tapsPerPhase
-        for phase in 0..<4 {
-            var sumLeft: Float = 0
-            var sumRight: Float = 0
-            for k in 0..<Self.tapsPerPhase {
-                // k = 0 is the newest sample; tap k weights x[n − k] at instant n − 6 + phase/4.
-                let index = (cursor + Self.tapsPerPhase - 1 - k) % Self.tapsPerPhase
-                let tap = taps[phase * Self.tapsPerPhase + k]
-                sumLeft += tap * historyLeft[index]
-                sumRight += tap * historyRight[index]
-            }
-            peak = max(peak, abs(sumLeft), abs(sumRight))
+        historyLeft = Self.shifted(historyLeft, in: left)
+        historyRight = Self.shifted(historyRight, in: right)
+        // Phase 0 (sinc at whole samples) is the input itself, at the interpolation instant n − 6.
+        var loudest = max(abs(historyLeft[6]), abs(historyRight[6]))
+        for phase in 0..<3 {
+            let phaseTaps = taps[phase]
+            loudest = max(loudest, max(abs(Self.sum(phaseTaps * historyLeft)), abs(Self.sum(phaseTaps * historyRight))))
         }
+        peak = max(peak, loudest)
     }
+
+    @inline(__always)
+    static func shifted(_ h: SIMD16<Float>, in x: Float) -> SIMD16<Float> {
+        SIMD16(x, h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14])
+    }
+
+    @inline(__always)
+    static func sum(_ v: SIMD16<Float>) -> Float { SIMDMath.sum(v.lowHalf + v.highHalf) }
 
     /// Adds interleaved stereo frames.
     public mutating func process(interleaved samples: UnsafeBufferPointer<Float>) {
