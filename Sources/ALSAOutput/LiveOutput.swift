@@ -57,8 +57,28 @@ public final class LiveOutput: Sendable {
         }
     }
 
+    /// What happened to the device, in order, for the session journal and the log.
+    ///
+    /// Yielded by the render thread only on the device-failure path (where it is already closing
+    /// and opening PCMs, not writing audio), never while audio flows.
+    public enum Event: Sendable, Equatable {
+        /// The open device failed mid-stream with this ALSA error; the music keeps advancing and the
+        /// device is reopened with backoff. Journal as `device_lost`.
+        case deviceLost(code: Int32, message: String, framesRendered: UInt64)
+        /// An attempt to open the device failed (at start, or while it is away); the next attempt
+        /// comes after `retryInSeconds`, doubling up to `reopenMaximumDelaySeconds`. Journal as `device_retry`.
+        case deviceRetry(code: Int32, message: String, retryInSeconds: Double)
+        /// The device is open again after a loss or failed opens; playback resumed with frame
+        /// `resumedAtFrame` of the piece (what played meanwhile went unheard). Journal as `device_back`.
+        case deviceBack(resumedAtFrame: UInt64, awaySeconds: Double)
+    }
+
     public let parameters: ParameterStore
     public let configuration: Configuration
+    /// The device's events (see `Event`); finishes when the render thread ends. Holds the newest 256
+    /// if nobody reads it.
+    public let events: AsyncStream<Event>
+    let eventSink: AsyncStream<Event>.Continuation
     let synth: SynthConfiguration
     let state: RenderThreadState
     private let thread = Mutex<pthread_t?>(nil)
@@ -68,6 +88,7 @@ public final class LiveOutput: Sendable {
         self.parameters = parameters
         self.configuration = configuration
         state = RenderThreadState()
+        (events, eventSink) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(256))
     }
 
     deinit {
@@ -129,6 +150,8 @@ public final class LiveOutput: Sendable {
     public var deviceOpens: UInt64 { state.deviceOpens.load(ordering: .relaxed) }
     /// Failed attempts to open the device.
     public var deviceOpenFailures: UInt64 { state.deviceOpenFailures.load(ordering: .relaxed) }
+    /// Opens that followed a loss or failed opens (each is a `deviceBack` event).
+    public var deviceReturns: UInt64 { state.deviceReturns.load(ordering: .relaxed) }
     /// Times an open device failed mid-stream and was closed for reopening.
     public var deviceLosses: UInt64 { state.deviceLosses.load(ordering: .relaxed) }
     /// Whether a device is currently open.
@@ -148,6 +171,7 @@ final class RenderThreadState: Sendable {
     let framesDelivered = Atomic<UInt64>(0)
     let deviceOpens = Atomic<UInt64>(0)
     let deviceOpenFailures = Atomic<UInt64>(0)
+    let deviceReturns = Atomic<UInt64>(0)
     let deviceLosses = Atomic<UInt64>(0)
     let deviceOpen = Atomic<Bool>(false)
     let integratedBits = Atomic<UInt64>((-Double.infinity).bitPattern)

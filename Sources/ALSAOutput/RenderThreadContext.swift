@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import CALSA
 import Glibc
 import SynthCore
 import Synchronization
@@ -23,6 +24,8 @@ final class RenderThreadContext: @unchecked Sendable {
         let config = output.configuration
         let sampleRate = output.synth.sampleRate
         Self.raisePriority()
+        Self.ignoreBrokenPipes()
+        defer { output.eventSink.finish() }
         var renderer = Renderer(configuration: output.synth, parameters: store)
         var loudness = LoudnessMeter(sampleRate: sampleRate)
         var truePeak = TruePeakMeter()
@@ -41,6 +44,8 @@ final class RenderThreadContext: @unchecked Sendable {
         if case .alsa(let name) = config.destination { deviceName = name } else { deviceName = nil }
         var nextAttempt = Self.now()
         var backoff = config.reopenInitialDelaySeconds
+        // When the device went away (or first failed to open); nil while it plays.
+        var awaySince: Double? = nil
         let start = Self.now()
         // Run at most one buffer ahead of the wall clock when nothing else paces us.
         let leadFrames = UInt64(max(config.bufferFrames, period))
@@ -84,9 +89,18 @@ final class RenderThreadContext: @unchecked Sendable {
                         state.deviceOpens.add(1, ordering: .relaxed)
                         state.deviceOpen.store(true, ordering: .relaxed)
                         backoff = config.reopenInitialDelaySeconds
+                        if let since = awaySince {
+                            awaySince = nil
+                            state.deviceReturns.add(1, ordering: .relaxed)
+                            output.eventSink.yield(
+                                .deviceBack(resumedAtFrame: renderer.framesRendered - UInt64(count), awaySeconds: Self.now() - since))
+                        }
                     } catch {
                         state.deviceOpenFailures.add(1, ordering: .relaxed)
+                        if awaySince == nil { awaySince = Self.now() }
                         nextAttempt = Self.now() + backoff
+                        let (code, message) = Self.describe(error)
+                        output.eventSink.yield(.deviceRetry(code: code, message: message, retryInSeconds: backoff))
                         backoff = min(backoff * 2, config.reopenMaximumDelaySeconds)
                     }
                 }
@@ -106,13 +120,18 @@ final class RenderThreadContext: @unchecked Sendable {
                     case .recoveredUnderrun:
                         store.recordUnderrun()
                         state.framesDelivered.add(UInt64(count), ordering: .relaxed)
-                    case .lost:
+                    case .lost(let code):
                         open.close()
                         device = nil
                         state.deviceOpen.store(false, ordering: .relaxed)
                         state.deviceLosses.add(1, ordering: .relaxed)
+                        awaySince = Self.now()
                         nextAttempt = Self.now() + backoff
                         backoff = min(backoff * 2, config.reopenMaximumDelaySeconds)
+                        output.eventSink.yield(
+                            .deviceLost(
+                                code: code, message: String(cString: snd_strerror(code)),
+                                framesRendered: renderer.framesRendered))
                     }
                 }
             } else if writer != nil {
@@ -150,6 +169,26 @@ final class RenderThreadContext: @unchecked Sendable {
         var parameters = sched_param()
         parameters.sched_priority = 10
         _ = pthread_setschedparam(pthread_self(), Int32(SCHED_FIFO), &parameters)
+    }
+
+    /// Blocks SIGPIPE on this thread. An ALSA `file` plugin may pipe to a command (`file "|cmd"`);
+    /// if that command exits, the plugin's next write raises SIGPIPE on this thread, whose default
+    /// action would end the whole daemon, music and journal with it. Blocked, the write just fails
+    /// with EPIPE, which the plugin reports and ignores.
+    static func ignoreBrokenPipes() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
+    /// The ALSA error code and message of a failed open.
+    static func describe(_ error: AudioOutputError) -> (Int32, String) {
+        switch error {
+        case .device(_, let code, let message): (code, message)
+        case .file(_, let errno): (-errno, String(cString: strerror(errno)))
+        case .invalidState(let message): (-EINVAL, message)
+        }
     }
 
     static func now() -> Double {

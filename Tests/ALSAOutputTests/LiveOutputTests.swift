@@ -82,52 +82,6 @@ import SynthCore
         #expect(AudioAnalysis.clicks(floats, sampleRate: 48_000).isEmpty)
     }
 
-    /// A device that is missing is retried with backoff while the music keeps advancing; once it
-    /// appears, playback starts on it.
-    ///
-    /// The device is a PCM named in a test-only top-level ALSA configuration (ALSA_CONFIG_PATH, which
-    /// includes alsa-lib's own /usr/share/alsa/alsa.conf so every other device string still works).
-    /// It starts without the definition; the test then adds it, and libasound reloads the changed
-    /// file on the next `snd_pcm_open`, as it would after a USB DAC is plugged back in.
-    @Test(.timeLimit(.minutes(1)))
-    func aMissingDeviceIsReopenedWithBackoffWhileTheSessionContinues() throws {
-        let folder = try Capture.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let config = folder.appendingPathComponent("asound.conf")
-        let capture = folder.appendingPathComponent("capture.raw")
-        let include = "</usr/share/alsa/alsa.conf>\n"
-        try include.write(to: config, atomically: true, encoding: .utf8)
-        setenv("ALSA_CONFIG_PATH", config.path, 1)
-        defer { unsetenv("ALSA_CONFIG_PATH") }
-
-        let store = ParameterStore()
-        let live = LiveOutput(
-            synth: SynthConfiguration(sampleRate: 48_000), parameters: store,
-            configuration: .init(
-                destination: .alsa(device: "lull_test_returning"), reopenInitialDelaySeconds: 0.05,
-                reopenMaximumDelaySeconds: 0.2))
-        try live.start()
-        defer { live.stop(fadeOutSeconds: 0) }
-        try #require(Self.waitUntil { live.deviceOpenFailures >= 3 })
-        #expect(!live.isDeviceOpen)
-        let renderedWhileAway = store.framesRendered
-        #expect(renderedWhileAway > 0)  // the session did not stop
-        #expect(live.framesDelivered == 0)
-
-        let definition = include + """
-            pcm.lull_test_returning { type file slave.pcm "null" file "\(capture.path)" format "raw" }
-
-            """
-        try definition.write(to: config, atomically: true, encoding: .utf8)
-        #expect(Self.waitUntil { live.framesDelivered >= 9_600 })
-        live.stop(fadeOutSeconds: 0.05)
-        #expect(live.deviceOpens == 1)
-        #expect(store.framesRendered > renderedWhileAway)
-        let captured = try Data(contentsOf: capture)
-        #expect(captured.count / 8 == Int(live.framesDelivered))
-        #expect(live.framesDelivered < store.framesRendered)  // what played while away was skipped
-    }
-
     /// Waits for the render thread to reach a state: the thread is real and runs in real time, so
     /// these tests poll its counters every 10 ms, giving up after `seconds` (a synchronous loop does
     /// not see the time-limit trait's cancellation, hence its own bound). Returns whether it happened.
