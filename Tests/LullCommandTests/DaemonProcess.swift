@@ -25,6 +25,7 @@ final class NotifySocket {
 
     init(path: String) throws {
         self.path = path
+        unlink(path)
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         let result = withUnixAddress(path) { bind(fd, $0, $1) }
         guard fd >= 0, result == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
@@ -113,7 +114,7 @@ final class DaemonProcess {
 
     static func file(_ folder: URL, _ name: String) -> URL {
         let url = folder.appendingPathComponent(name)
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         return url
     }
 

@@ -185,6 +185,20 @@ import Testing
         let database = try SessionDatabase(path: daemon.journalPath)
         #expect(try database.outcome(sessionID: 1)?.outcome == "ended_early")
         #expect(try database.beats(sessionID: 1).count == beatsSeen)
+        // Over the Unix socket the therapist's data is open: the list and the session's report.
+        let restarted = try DaemonProcess(folder: folder, configuration: "strap:\n  address: simulate\naudio:\n  device: none\n")
+        #expect(restarted.notify.wait(for: "READY=1", seconds: 30), "\(restarted.stderr)")
+        let list = try DaemonHTTP.request(socket: restarted.socketPath, "GET", "/api/sessions?client=S")
+        #expect(list.status == 200)
+        let sessions = try #require(try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [[String: Any]])
+        #expect(sessions.map { $0["id"] as? Int } == [1])
+        let report = try DaemonHTTP.request(socket: restarted.socketPath, "GET", "/api/sessions/1/report")
+        #expect(report.status == 200)
+        #expect(report.contentType.hasPrefix("text/html"))
+        #expect(report.body.lowercased().contains("<html"))
+        let none = try DaemonHTTP.request(socket: restarted.socketPath, "GET", "/api/sessions/99/report")
+        #expect(none.status == 404)
+        #expect(restarted.terminate() == 0)
         #expect(try database.sessions().first?.client == "S")
     }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Foundation
 import Logging
 import ServiceLifecycle
 import SessionStore
@@ -91,7 +92,13 @@ struct JournalRetention: Sendable {
     let logger: Logger
 
     func prune() {
-        // TODO(retention): call `SessionDatabase.prune(startedBefore:)` once `lull prune` lands.
-        logger.debug("journal retention", metadata: ["days": "\(days)", "path": "\(database.path)"])
+        let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
+        do {
+            let removed = try database.prune(startedBefore: cutoff)
+            if removed > 0 { logger.info("journal retention", metadata: ["days": "\(days)", "removed": "\(removed)"]) }
+        } catch {
+            // Retention is housekeeping: a failure is logged and retried tomorrow; sessions go on.
+            logger.error("journal retention: \(error)")
+        }
     }
 }
