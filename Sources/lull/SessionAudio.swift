@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import ALSAOutput
+import Foundation
 import Guidance
+import Synchronization
 import SynthCore
 
 /// The listening track of one session: offline (rendered in lockstep with simulated time, to a WAV
@@ -18,6 +20,10 @@ final class SessionAudio {
     /// The output's buffered latency in seconds (what is rendered but not yet heard), for the
     /// swell phase "as heard"; 0 for offline rendering, where session time is the file's time.
     let latencySeconds: Double
+
+    /// The live device's losses, retries and returns, collected off the render thread's event
+    /// stream until the session loop takes them into the journal.
+    private let deviceEvents = DeviceEventLog()
 
     init(settings: SessionSettings, initial: MusicTarget) throws {
         let plan = settings.plan
@@ -59,6 +65,9 @@ final class SessionAudio {
         latencySeconds = liveOutput == nil ? 0 : Double(settings.audioBufferFrames) / Double(synth.sampleRate)
         if let live = liveOutput {
             do { try live.start() } catch { throw CommandFailure("audio \(plan.audio): \(error)") }
+            let log = deviceEvents
+            let events = live.events
+            Task { for await event in events { log.append(event) } }
         }
     }
 
@@ -88,6 +97,20 @@ final class SessionAudio {
     }
 
     var underruns: UInt64 { store.underruns }
+
+    /// The device events since the last call, as journal rows (kind, detail).
+    func takeDeviceEvents() -> [(kind: String, detail: String)] {
+        deviceEvents.take().map { event in
+            switch event {
+            case .deviceLost(let code, let message, let frames):
+                ("device_lost", "\(message) (ALSA error \(code)) after \(frames) frames; the music continues")
+            case .deviceRetry(let code, let message, let delay):
+                ("device_retry", "\(message) (ALSA error \(code)); next attempt in \(String(format: "%.1f", delay)) s")
+            case .deviceBack(let frame, let away):
+                ("device_back", "resumed at frame \(frame) after \(String(format: "%.1f", away)) s away")
+            }
+        }
+    }
 
     /// Reads the swell's phase from the render side (nil without audio: nothing renders it).
     var swellProbe: SwellProbe? {
@@ -128,3 +151,10 @@ final class SessionAudio {
     }
 }
 
+
+/// Device events handed from the output's event stream to the session loop.
+private final class DeviceEventLog: Sendable {
+    private let events = Mutex<[LiveOutput.Event]>([])
+    func append(_ event: LiveOutput.Event) { events.withLock { $0.append(event) } }
+    func take() -> [LiveOutput.Event] { events.withLock { list in defer { list.removeAll() }; return list } }
+}

@@ -138,6 +138,7 @@ struct SessionRunner {
         if stop.isRequested { journal?.recorder.event(seconds: endSeconds, kind: "user_stop") }
         let summary = engine.finish(at: endSeconds, endedEarly: endedEarly)
         try audio.finish(at: endSeconds, fadeSeconds: Self.fadeSeconds)
+        journalDeviceEvents(at: endSeconds)
         if audio.underruns > 0 {
             journal?.recorder.event(seconds: endSeconds, kind: "audio_underruns", detail: "\(audio.underruns)")
         }
@@ -159,6 +160,7 @@ struct SessionRunner {
             }
         }
         try audio.advance(to: beat.beatTimeSeconds)
+        journalDeviceEvents(at: beat.beatTimeSeconds)
         let state = engine.receive(beat)
         audio.apply(state.target)
         let lufs = audio.shortTermLUFS
@@ -166,6 +168,13 @@ struct SessionRunner {
         output?.beat(state, audioLUFS: lufs)
         observer?(.beat(state, audioLUFS: lufs))
         return true
+    }
+
+    /// A sound card that disappeared or came back: into the journal; the music goes on regardless.
+    private func journalDeviceEvents(at seconds: Double) {
+        for event in audio.takeDeviceEvents() {
+            journal?.recorder.event(seconds: seconds, kind: event.kind, detail: event.detail)
+        }
     }
 
     /// A strap source: events from the supervisor, merged with a 1-second tick so the music keeps
@@ -214,6 +223,7 @@ struct SessionRunner {
                 if t >= plan.plannedSeconds { return (plan.plannedSeconds, false) }
                 switch input {
                 case .tick:
+                    journalDeviceEvents(at: t)
                     if t - lastBeat > 2 {
                         let target = engine.silence(at: t)
                         audio.apply(target)
