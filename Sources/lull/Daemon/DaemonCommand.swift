@@ -35,13 +35,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let configuration: LullConfiguration
-        do {
-            configuration = try await LullConfiguration.load(path: config, environment: environment)
-        } catch {
-            FileHandle.standardError.write(Data("lull: \(error.description)\n".utf8))
-            throw ExitCode(ConfigurationError.exitStatus)
-        }
+        let configuration = try await LullConfiguration.loadOrExit(path: config, environment: environment)
         LoggingSystem.bootstrap { JournalLogHandler.standardError(label: $0) }
         let logger = Logger(label: "lull.daemon")
         let notifier = SystemdNotifier(environment: environment)

@@ -158,19 +158,12 @@ final class DaemonSessions: Service, Sendable {
             device == "none" ? .none : device.lowercased().hasSuffix(".wav") ? .wav(path: device) : .alsa(device: device)
         var settings = SessionSettings(
             plan: SessionPlan(source: source, audio: audio, plannedSeconds: minutes * 60, paced: true),
-            seed: UInt64.random(in: 1...UInt64(UInt32.max)), guidance: Self.guidance(configuration),
+            seed: UInt64.random(in: 1...UInt64(UInt32.max)), guidance: configuration.effectiveGuidance,
             timeScale: timeScale)
         settings.audioPeriodFrames = configuration.audio.periodFrames
         settings.audioBufferFrames = configuration.audio.bufferFrames
         settings.strapFeed = feed
         return settings
-    }
-
-    /// The configured guidance bounds, under the configured level ceiling.
-    static func guidance(_ configuration: LullConfiguration) -> GuidanceConfiguration {
-        var guidance = configuration.session.guidance
-        guidance.ceilingLoudnessLUFS = min(guidance.ceilingLoudnessLUFS, configuration.audio.ceilingLUFS)
-        return guidance
     }
 
     private func settingsJSON(_ settings: SessionSettings, minutes: Double) -> String {
@@ -192,6 +185,6 @@ final class DaemonSessions: Service, Sendable {
 extension MusicTarget {
     /// What a session's music starts from, before its first beat.
     static func initial(_ configuration: LullConfiguration) -> MusicTarget {
-        SessionEngine(plannedSeconds: 60, guidance: DaemonSessions.guidance(configuration)).target
+        SessionEngine(plannedSeconds: 60, guidance: configuration.effectiveGuidance).target
     }
 }
