@@ -8,7 +8,7 @@ session's CPU and resident memory with the strap emulator as the strap and ALSA'
 
 Startup is timed from spawn to the READY=1 datagram on a notify socket this script binds, as
 systemd would receive it. CPU is the daemon's utime+stime (/proc/PID/stat) over wall time while a
-60-minute session runs; memory is VmRSS sampled every 10 s and VmHWM (the peak) at the end.
+60-minute session runs; memory is VmRSS sampled every 10 s, VmHWM (the peak), RssAnon and Pss at the end.
 """
 import argparse
 import json
@@ -63,6 +63,15 @@ def status_kb(pid, key):
     return 0
 
 
+def rollup_kb(pid, key):
+    """A total from /proc/PID/smaps_rollup (proc(5)): Pss counts shared pages divided among users."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lull", default=".build/release/lull")
@@ -107,6 +116,7 @@ def main():
                 last_cpu, last_t = c, t
         cpu1, t1 = cpu_seconds(pid), time.monotonic()
         hwm = status_kb(pid, "VmHWM")
+        anon, pss = status_kb(pid, "RssAnon"), rollup_kb(pid, "Pss")
         out = subprocess.run([lull, "status", "--json", "--socket", f"{folder}/control.sock"],
                              capture_output=True, text=True).stdout
         session = json.loads(out).get("session") or {}
@@ -120,7 +130,8 @@ def main():
               f"{100 * (cpu1 - cpu0) / (t1 - t0):.2f} % of one core on average "
               f"(per minute: {', '.join(f'{c:.2f}' for c in minute_cpu)})")
         print(f"resident memory: {rss[0] / 1024:.1f} MB after 10 s, {rss[-1] / 1024:.1f} MB at the end, "
-              f"peak (VmHWM) {hwm / 1024:.1f} MB")
+              f"peak (VmHWM) {hwm / 1024:.1f} MB; at the end {anon / 1024:.1f} MB of it anonymous, "
+              f"proportional set (Pss) {pss / 1024:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -189,7 +189,7 @@ public final class SessionRecorder {
     private func commit(finishing: (id: Int64, outcome: SessionOutcome, summary: String?)?) {
         guard let id = sessionID else { return }
         let rows = pending
-        let endedAt = Self.timestamp(Date())
+        let endedAt = finishing == nil ? nil : Self.timestamp(Date())
         lastCommitSeconds = now()
         do {
             try database.queue.write { db in
@@ -257,10 +257,9 @@ public final class SessionRecorder {
     /// SQLite has no NaN or infinity (it stores NULL for NaN); say "unknown" explicitly.
     private static func finite(_ v: Double?) -> Double? { v.flatMap { $0.isFinite ? $0 : nil } }
 
-    /// ISO 8601 UTC with milliseconds: sorts as text, reads in the sqlite3 shell.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    /// ISO 8601 UTC with milliseconds: sorts as text, reads in the sqlite3 shell. The format style is
+    /// FoundationEssentials' own Swift code; ISO8601DateFormatter would build an ICU formatter each call.
+    static func timestamp(_ date: Date) -> String { iso8601.format(date) }
+
+    private static let iso8601 = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }

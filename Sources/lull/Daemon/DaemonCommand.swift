@@ -77,6 +77,8 @@ struct DaemonCommand: AsyncParsableCommand {
         let ready = ReadyGate(listeners: configuration.control.port == nil ? 1 : 2) {
             _ = notifier?.ready(status: "idle")
             logger.info("ready", metadata: ["socket": "\(socketPath)", "journal": "\(path)"])
+            // Start-up's code (argument parsing, YAML, migrations, relocation) is not needed again.
+            trimWorkingSet(logger: logger)
         }
         var httpLogger = Logger(label: "lull.http")
         httpLogger.logLevel = .warning
@@ -146,5 +148,15 @@ struct ShutdownNotice: Service {
         try? await gracefulShutdown()
         _ = notifier?.stopping()
         logger.info("stopping")
+    }
+}
+
+/// `WorkingSet.trim()` with the resident set before and after in the debug log.
+func trimWorkingSet(logger: Logger) {
+    let before = WorkingSet.residentBytes()
+    WorkingSet.trim()
+    let after = WorkingSet.residentBytes()
+    if let before, let after {
+        logger.debug("working set trimmed", metadata: ["rss_kb": "\(before / 1024) -> \(after / 1024)"])
     }
 }

@@ -8,6 +8,7 @@ import LullConfig
 import ServiceLifecycle
 import Session
 import SessionStore
+import SystemdSupport
 
 /// Runs the daemon's sessions, one at a time, exactly as `lull session` runs one (the same
 /// `SessionRunner`, audio and journal tap), on requests from the control API or from the strap's
@@ -132,6 +133,8 @@ final class DaemonSessions: Service, Sendable {
             state.sessionFailedToStart()
         }
         strap?.closeFeed()
+        // The music has stopped and its thread is gone: give back the code pages the session touched.
+        trimWorkingSet(logger: logger)
     }
 
     private var sourceText: String {
