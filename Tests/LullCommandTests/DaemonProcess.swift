@@ -155,7 +155,50 @@ enum DaemonHTTP {
         defer { close(fd) }
         let connected = withUnixAddress(path) { connect(fd, $0, $1) }
         guard connected == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        let request = "\(method) \(target) HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        return exchange(fd, method, target, headers: [:], body: body)
+    }
+
+    /// The same over the loopback TCP listener (`control.port`), with extra request headers.
+    static func request(port: Int, _ method: String, _ target: String, headers: [String: String] = [:]) throws
+        -> (status: Int, contentType: String, body: String)
+    {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        return exchange(fd, method, target, headers: headers, body: "")
+    }
+
+    /// A free loopback port: bound to port 0, read back, closed (the daemon binds it right after).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func exchange(
+        _ fd: Int32, _ method: String, _ target: String, headers: [String: String], body: String
+    ) -> (status: Int, contentType: String, body: String) {
+        let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
+        let request =
+            "\(method) \(target) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\(extra)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var reply = Data()
         var buffer = [UInt8](repeating: 0, count: 8192)

@@ -247,6 +247,90 @@ import Testing
         #expect(daemon.terminate() == 0, "\(daemon.stderr)")
     }
 
+    /// A kiosk: the session starts when the client puts the strap on, the status says so when the
+    /// strap is taken away mid-session (the music goes on), and over loopback TCP the journal's
+    /// health data needs the therapist's code.
+    @Test(.timeLimit(.minutes(2)))
+    func skinContactStartsASessionAndALostStrapIsReportedWhileTheMusicGoesOn() throws {
+        let folder = try Self.scratch("daemon-kiosk")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let strapSocket = folder.appendingPathComponent("strap.sock").path
+        let recording = LullProcess.repositoryRoot
+            .appendingPathComponent("Tests/HRVCoreTests/Fixtures/rr/polar_h10_slow_breathing_brennan.txt").path
+        let emulator = Process()
+        emulator.executableURL = LullProcess.binary
+        // From its first second, 4 s without skin contact: the strap lies on the table, then is put on.
+        emulator.arguments = [
+            "emulate-strap", "--listen", "unix:\(strapSocket)", "--rr", recording, "--faults", "contact-off=1+4",
+        ]
+        emulator.standardOutput = FileHandle.nullDevice
+        emulator.standardError = FileHandle.nullDevice
+        try emulator.run()
+        defer { if emulator.isRunning { emulator.terminate() } }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: strapSocket) { usleep(50_000) }
+
+        let port = DaemonHTTP.freePort()
+        let daemon = try DaemonProcess(
+            folder: folder,
+            configuration: """
+                strap:
+                  address: "unix:\(strapSocket)"
+                  auto_start_on_contact: true
+                audio:
+                  device: none
+                session:
+                  default_minutes: 10
+                kiosk:
+                  therapist_code: "471108"
+                control:
+                  socket_path: "\(folder.appendingPathComponent("control.sock").path)"
+                  port: \(port)
+                """)
+        #expect(daemon.notify.wait(for: "READY=1", seconds: 30), "\(daemon.stderr)")
+        let waiting = try daemon.status(
+            until: { ($0["strap"] as? [String: Any])?["state"] as? String == "no_contact" }, seconds: 10)
+        #expect((waiting["strap"] as? [String: Any])?["state"] as? String == "no_contact", "\(waiting)")
+        #expect(waiting["state"] as? String == "idle", "no contact, no session")
+
+        let running = try daemon.status(until: { $0["state"] as? String == "running" }, seconds: 20)
+        let session = try #require(running["session"] as? [String: Any], "\(daemon.stderr)")
+        #expect(session["id"] as? Int == 1)
+        #expect(session["minutes"] as? Double == 10)
+        #expect(daemon.notify.wait(for: "STATUS=session 10 min left", seconds: 5))
+
+        // Over TCP the therapist's data needs the code; the kiosk's own status does not.
+        let open = try DaemonHTTP.request(port: port, "GET", "/api/status")
+        #expect(open.status == 200)
+        let refused = try DaemonHTTP.request(port: port, "GET", "/api/sessions")
+        #expect(refused.status == 401)
+        #expect((Self.object(refused.body)["error"] as? String ?? "").contains("X-Lull-Therapist-Code"))
+        let wrong = try DaemonHTTP.request(port: port, "GET", "/api/sessions", headers: ["X-Lull-Therapist-Code": "471109"])
+        #expect(wrong.status == 401)
+        let listed = try DaemonHTTP.request(port: port, "GET", "/api/sessions", headers: ["X-Lull-Therapist-Code": "471108"])
+        #expect(listed.status == 200)
+        let sessions = try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]]
+        #expect(sessions?.map { $0["id"] as? Int } == [1])
+
+        // Beats have arrived; then the strap goes home with someone.
+        let beating = try daemon.status(
+            until: { (($0["session"] as? [String: Any])?["elapsed_s"] as? Double ?? 0) > 8 }, seconds: 20)
+        #expect(beating["state"] as? String == "running")
+        emulator.terminate()
+        emulator.waitUntilExit()
+        #expect(daemon.notify.wait(for: "STATUS=session: strap lost, music continues", seconds: 15), "\(daemon.stderr)")
+        let lost = try daemon.status(until: { _ in true }, seconds: 1)
+        #expect(lost["state"] as? String == "running", "the session goes on without the strap")
+        let text = try daemon.client(["status"])
+        #expect(text.stdout.contains("strap lost"), "\(text.stdout)")
+
+        #expect(daemon.terminate() == 0, "\(daemon.stderr)")
+        let database = try SessionDatabase(path: daemon.journalPath)
+        let outcome = try #require(try database.outcome(sessionID: 1))
+        #expect(outcome.outcome == "ended_early")
+        #expect(outcome.events.contains("strap_lost"), "\(outcome.events)")
+        #expect(try database.beats(sessionID: 1).count > 3)
+    }
+
     @Test func clientsSayClearlyWhenNoDaemonRuns() throws {
         let path = "/tmp/lull-none-\(UUID().uuidString.prefix(8))/control.sock"
         for verb in [["start"], ["stop"], ["status"], ["status", "--follow"]] {
