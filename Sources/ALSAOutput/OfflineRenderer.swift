@@ -5,7 +5,8 @@ public import SynthCore
 ///
 /// A simulated session advances audio in lockstep with simulated time by calling `render(frames:)`
 /// between parameter changes; the output goes to a WAV file or is discarded, and is always measured
-/// (BS.1770-4 integrated loudness and 4× true peak) so a run can report what it would have played.
+/// (BS.1770-4 integrated loudness, by the renderer's own meter of its output, and 4× true peak) so a
+/// run can report what it would have played.
 ///
 /// ```swift
 /// let store = ParameterStore(tempoBPM: 72, loudnessLUFS: -26)
@@ -19,7 +20,6 @@ public struct OfflineRenderer: ~Copyable {
     public let parameters: ParameterStore
     private var renderer: Renderer
     private var writer: WAVFileWriter?
-    private var loudness: LoudnessMeter
     private var truePeak = TruePeakMeter()
     private let chunk: UnsafeMutableBufferPointer<Float>
     private let measuresTruePeak: Bool
@@ -28,14 +28,13 @@ public struct OfflineRenderer: ~Copyable {
 
     /// - Parameters:
     ///   - wavPath: where to write 32-bit float stereo WAV, or nil to discard the audio.
-    ///   - measuresTruePeak: the 4× true-peak meter costs about as much as the synth; a fast
-    ///     simulation that does not need it can turn it off.
+    ///   - measuresTruePeak: the 4× true-peak meter (a few percent of the synth's time once its
+    ///     bound skips quiet spans); a fast simulation that does not need it can turn it off.
     public init(
         configuration: SynthConfiguration, parameters: ParameterStore, wavPath: String?, measuresTruePeak: Bool = true
     ) throws(AudioOutputError) {
         self.parameters = parameters
         renderer = Renderer(configuration: configuration, parameters: parameters)
-        loudness = LoudnessMeter(sampleRate: configuration.sampleRate)
         self.measuresTruePeak = measuresTruePeak
         writer = try wavPath.map { path throws(AudioOutputError) in try WAVFileWriter(path: path, sampleRate: configuration.sampleRate) }
         chunk = .allocate(capacity: 2 * Self.chunkFrames)
@@ -49,7 +48,7 @@ public struct OfflineRenderer: ~Copyable {
     /// Frames per ramp; set targets for the end of each chunk this long for exact trajectories.
     public var parameterRampFrames: Int { renderer.configuration.parameterRampFrames }
     /// Integrated loudness of everything rendered so far, LUFS.
-    public var integratedLUFS: Double { loudness.integratedLUFS }
+    public var integratedLUFS: Double { renderer.meter.integratedLUFS }
     /// Maximum true peak so far, dBTP (−∞ if true peak is not measured).
     public var truePeakDBTP: Double { truePeak.truePeakDBTP }
 
@@ -61,7 +60,6 @@ public struct OfflineRenderer: ~Copyable {
             let slice = UnsafeMutableBufferPointer(rebasing: chunk[0..<(2 * count)])
             renderer.render(into: slice, parameters: parameters)
             let samples = UnsafeBufferPointer(slice)
-            loudness.process(interleaved: samples)
             if measuresTruePeak { truePeak.process(interleaved: samples) }
             if writer != nil { try writer!.write(samples) }
             remaining -= count
@@ -70,7 +68,7 @@ public struct OfflineRenderer: ~Copyable {
 
     /// Closes the WAV file (if any) and returns the measurements.
     public consuming func finish() throws(AudioOutputError) -> (integratedLUFS: Double, truePeakDBTP: Double) {
-        let result = (loudness.integratedLUFS, truePeak.truePeakDBTP)
+        let result = (renderer.meter.integratedLUFS, truePeak.truePeakDBTP)
         if let writer = writer.take() { try writer.finish() }
         return result
     }

@@ -11,7 +11,7 @@ import Synchronization
 /// fixed 32-frame blocks counted from frame 0, whatever buffer sizes the caller uses, so the output
 /// depends only on the seed and on *which frame* each target was set at — never on the block size.
 ///
-/// Level: the dry mix is K-weighted (ITU-R BS.1770-4 §2.1) and its power averaged over about 3 s;
+/// Level: the dry mix's K-weighted (ITU-R BS.1770-4 §2.1) power is averaged over about 3 s;
 /// the output gain is target − measured, slewed at most 2 dB/s, so the calibrated loudness holds
 /// whatever the harmony and melody are doing and never jumps. The breath swell is applied after that
 /// measurement, so the level control never fights it.
@@ -57,7 +57,8 @@ public struct Renderer: ~Copyable {
 
     private var weighting: StereoKWeightingFilter
     private var dryPowerAverage: Double
-    private var blockDryPower = 0.0
+    private var blockOutputPower = 0.0
+    private var blockGainSquared = 0.0
     private var gainDecibels: Float
     private var gain: Float = 0
     private var gainStep: Float = 0
@@ -144,12 +145,14 @@ public struct Renderer: ~Copyable {
         let swell = FastMath.sinTurns(Float(swellPhase))
         let swellDecibels = Float(depthLU) * 0.5 * swell
 
-        // Level control: K-weighted dry power averaged with a 3 s time constant (≈ short-term).
-        if framesRendered > 0 {
+        // Level control: K-weighted dry power averaged with a 3 s time constant (≈ short-term). The
+        // gain is linear over a block and K-weighting is linear, so the output's weighted power over
+        // Σ gain² is the dry mix's to well under 0.01 LU (only the safety limiter's rare peaks differ).
+        if framesRendered > 0 && blockGainSquared > 1e-30 {
             let alpha = blockSeconds / 3
-            dryPowerAverage += alpha * (blockDryPower / Double(blockFrames) - dryPowerAverage)
+            dryPowerAverage += alpha * (blockOutputPower / blockGainSquared - dryPowerAverage)
         }
-        blockDryPower = 0
+        blockOutputPower = 0
         let dryLUFS = LoudnessMeter.lufs(power: max(dryPowerAverage, 1e-12))
         let wanted = Float(min(max(loudnessLUFS - dryLUFS, -60), 40))
         // While fading in nobody hears a fast correction; afterwards never faster than 2 dB/s.
@@ -158,6 +161,11 @@ public struct Renderer: ~Copyable {
         fadeIn = min(1, fadeIn + Float(blockSeconds / 2))  // 2 s fade-in from silence
         let targetGain = FastMath.gain(decibels: gainDecibels + swellDecibels) * fadeIn * fadeIn
         gainStep = (targetGain - gain) / Float(blockFrames)
+        // Σₖ (gain + k·step)² for k = 1 ... blockFrames, the gains the coming block will apply.
+        let n = Double(blockFrames)
+        let g0 = Double(gain)
+        let step = Double(gainStep)
+        blockGainSquared = n * g0 * g0 + g0 * step * n * (n + 1) + step * step * n * (n + 1) * (2 * n + 1) / 6
 
         // Timbre: brightness opens the pad filter over 2.8 octaves (400 Hz ... 2.8 kHz); the swell brightens on the
         // inhale (up to half an octave at 6 LU depth) so the breath is heard in colour as well as level.
@@ -274,14 +282,17 @@ public struct Renderer: ~Copyable {
             left += wet.left * 0.35 + air
             right += wet.right * 0.35 + air
 
-            let dryPower = weighting.power(left: left, right: right)
-            blockDryPower += dryPower
             gain += gainStep
-            // K-weighting is linear and the gain moves slowly, so weighting the dry mix and scaling
-            // by gain² is the output's weighted power to well under 0.01 LU, for half the filtering.
-            meter.addWeighted(power: dryPower * Double(gain * gain))
-            output[2 * frame] = Self.safetyLimit(left * gain)
-            output[2 * frame + 1] = Self.safetyLimit(right * gain)
+            let outLeft = Self.safetyLimit(left * gain)
+            let outRight = Self.safetyLimit(right * gain)
+            output[2 * frame] = outLeft
+            output[2 * frame + 1] = outRight
+            // The output itself is K-weighted, once: the meter then measures exactly what is played
+            // (an offline render needs no second meter), and the level control divides the block's
+            // weighted power by its Σ gain² to recover the dry mix's.
+            let power = weighting.power(left: outLeft, right: outRight)
+            blockOutputPower += power
+            meter.addWeighted(power: power)
         }
     }
 

@@ -274,12 +274,21 @@ struct PulseAndBassBank: Sendable {
 /// The melody's bells, eight voices: two-operator FM at a 1:1 ratio whose modulation index decays
 /// with the note, so it starts glassy and settles into a near-sine, like a soft electric piano or bell.
 ///
-/// The melody rests between phrases; once every voice has died away the bank is skipped.
+/// Phase modulation (Chowning 1973) is sin(c + m) for carrier phase c and modulation m, which is
+/// sin c·cos m + cos c·sin m: the carrier runs as a rotating (sin c, cos c) pair, two multiply-adds
+/// per lane, and only the small modulation (|m| ≤ 1 radian) goes through short odd and even Taylor
+/// series; no phase wrap, no range folding. The melody rests between phrases; once every voice has
+/// died away the bank is skipped.
 struct BellBank: Sendable {
     static let voiceCount = 8
+    /// The peak modulation index at full velocity, in radians (0.16 turns: bright but not metallic).
+    static var peakIndexRadians: Float { 0.16 * 2 * Float.pi }
 
-    private var carrierPhase = SIMD8<Float>.zero  // turns, 0 ..< 1: FM needs the phase itself
-    private var carrierIncrement = SIMD8<Float>.zero
+    /// The carrier as a unit phasor per lane, advanced each frame by the rotation (cos ω, sin ω).
+    private var carrierSin = SIMD8<Float>.zero
+    private var carrierCos = SIMD8<Float>(repeating: 1)
+    private var rotationCos = SIMD8<Float>(repeating: 1)
+    private var rotationSin = SIMD8<Float>.zero
     private var modulator = ResonatorBank()
     private var envelope = StrikeEnvelopeBank()
     private var index = StrikeEnvelopeBank()
@@ -299,24 +308,32 @@ struct BellBank: Sendable {
 
     mutating func strike(voice: Int, note: Int, velocity: Float, pan: Float, sampleRate: Float, framesLeftInBlock: Int) {
         let hertz = frequency(midiNote: Float(note))
-        carrierIncrement[voice] = hertz / sampleRate
+        // Retuning only changes the rotation, so the carrier's phase runs on unbroken.
+        let turns = hertz / sampleRate
+        rotationSin[voice] = FastMath.sinTurns(turns)
+        rotationCos[voice] = FastMath.sinTurns(turns + 0.25)
         modulator.setFrequency(lane: voice, hertz: hertz, sampleRate: sampleRate)
         let attack = Int(0.008 * sampleRate)
         envelope.strike(
             lane: voice, peak: velocity, attackFrames: attack, decayFrames: 1.3 * sampleRate,
             framesLeftInBlock: framesLeftInBlock)
         index.strike(
-            lane: voice, peak: 0.16 * velocity, attackFrames: attack, decayFrames: 0.35 * sampleRate,
+            lane: voice, peak: Self.peakIndexRadians * velocity, attackFrames: attack, decayFrames: 0.35 * sampleRate,
             framesLeftInBlock: framesLeftInBlock)
         pans[voice] = pan
         isSilent = false
     }
 
-    /// Control rate: ends attacks and decayed envelopes, and notes whether any voice is still audible.
+    /// Control rate: ends attacks and decayed envelopes, notes whether any voice is still audible,
+    /// and pulls each carrier phasor back to unit length (single-precision rotation drifts by about
+    /// 1e-7 a frame; one Newton step for 1/√r² from 1 removes it).
     mutating func controlBlock() {
         envelope.controlBlock()
         index.controlBlock()
         isSilent = envelope.isSilent
+        let correction = 1.5 - 0.5 * (carrierSin * carrierSin + carrierCos * carrierCos)
+        carrierSin *= correction
+        carrierCos *= correction
     }
 
     /// One stereo frame of all bells.
@@ -324,13 +341,18 @@ struct BellBank: Sendable {
     mutating func next() -> (left: Float, right: Float) {
         if isSilent { return (0, 0) }
         let amplitude = envelope.next()
-        // |modulation| ≤ 0.16 turns and the phase stays in 0 ..< 1, inside sinTurns' fold-only range.
-        let modulation = index.next() * modulator.next()
-        let value = FastMath.sinTurns(nearUnit: carrierPhase + modulation) * amplitude
-        carrierPhase += carrierIncrement
-        carrierPhase -= SIMD8(repeating: 1).replacing(with: 0, where: carrierPhase .< 1)
-        let right = value * pans
-        return (SIMDMath.sum(value - right), SIMDMath.sum(right))
+        // |m| ≤ 1.01 rad: sin to m⁷ and cos to m⁸ err by under 3e-6 (the next terms, m⁹/9! and m¹⁰/10!).
+        let m = index.next() * modulator.next()
+        let m2 = m * m
+        let s3: Float = -1.0 / 6, s5: Float = 1.0 / 120, s7: Float = -1.0 / 5040
+        let c2: Float = -0.5, c4: Float = 1.0 / 24, c6: Float = -1.0 / 720, c8: Float = 1.0 / 40_320
+        let sinM: SIMD8<Float> = m * (1 + m2 * (s3 + m2 * (s5 + m2 * s7)))
+        let cosM: SIMD8<Float> = 1 + m2 * (c2 + m2 * (c4 + m2 * (c6 + m2 * c8)))
+        let value = (carrierSin * cosM + carrierCos * sinM) * amplitude
+        let advancedSin = carrierSin * rotationCos + carrierCos * rotationSin
+        carrierCos = carrierCos * rotationCos - carrierSin * rotationSin
+        carrierSin = advancedSin
+        return SIMDMath.stereoSums(value, rightShares: pans)
     }
 }
 
@@ -352,6 +374,16 @@ enum SIMDMath {
         return result
     }
 
+    /// (Σ v·(1 − r), Σ v·r): the left and right sums of panned voices.
+    ///
+    /// Never inlined: inlined, LLVM scalarises everything feeding the two reductions and rebuilds it
+    /// as two-lane vectors and shuffles, which costs more than twice the call.
+    @inline(never)
+    static func stereoSums(_ v: SIMD8<Float>, rightShares r: SIMD8<Float>) -> (left: Float, right: Float) {
+        let right = v * r
+        return (sum(v - right), sum(right))
+    }
+
     /// The sum of eight lanes by halves (pairwise, so rounding differs from a left-to-right sum).
     @inline(__always)
     static func sum(_ v: SIMD8<Float>) -> Float { sum(v.lowHalf + v.highHalf) }
@@ -360,24 +392,5 @@ enum SIMDMath {
     static func sum(_ v: SIMD4<Float>) -> Float {
         let two = v.lowHalf + v.highHalf
         return two.x + two.y
-    }
-}
-
-extension FastMath {
-    /// sin(2π·turns) lane by lane for −0.5 ≤ turns < 1.5, the range of a phase in 0 ..< 1 plus a
-    /// bounded modulation: one wrap instead of a floor, then the same quarter-turn fold and Taylor
-    /// series to x⁹ as the scalar `sinTurns` (error below 3.6e-6).
-    @inline(__always)
-    static func sinTurns(nearUnit turns: SIMD8<Float>) -> SIMD8<Float> {
-        var p = turns.replacing(with: turns - 1, where: turns .> 0.5)  // -0.5 ... 0.5
-        p = p.replacing(with: 0.5 - p, where: p .> 0.25)
-        p = p.replacing(with: -0.5 - p, where: p .< -0.25)
-        let x = p * (2 * Float.pi)
-        let x2 = x * x
-        let c9: Float = 1.0 / 362_880
-        let c7: Float = -1.0 / 5040
-        let c5: Float = 1.0 / 120
-        let c3: Float = -1.0 / 6
-        return x * (1 + x2 * (c3 + x2 * (c5 + x2 * (c7 + x2 * c9))))
     }
 }
