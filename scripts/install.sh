@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs Lull as a systemd service: the Debian packages it needs, a release build, the binary in
+# Installs Lull as a systemd service: the Debian packages it needs, a release build, the system group
+# lull (its members may use the control socket), the binary in
 # /usr/local/bin, the unit in /etc/systemd/system and the default configuration in /etc/lull (never
 # over an operator's own: a changed one is kept and the new default is put beside it as
 # lull.yaml.new), then checks the configuration and enables and starts the service.
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
         --root) root="${2:?--root needs a folder}"; shift 2 ;;
         --no-build) build=0; shift ;;
         --binary) binary="${2:?--binary needs a path}"; build=0; shift 2 ;;
-        -h|--help) sed -n '3,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -42,6 +43,12 @@ bin_path="$root/usr/local/bin/lull"
 unit_path="$root/etc/systemd/system/lull.service"
 config_dir="$root/etc/lull"
 config_path="$config_dir/lull.yaml"
+
+# Members of group lull may use the control socket (lull start/stop/status) without sudo.
+if [ -z "$root" ] && ! getent group lull >/dev/null; then
+    $sudo groupadd --system lull
+    say "created the system group lull (add a user with: sudo usermod -aG lull USER)"
+fi
 
 $sudo install -D -m 0755 "$binary" "$bin_path"
 say "installed $bin_path"

@@ -13,11 +13,18 @@ struct ControlClient {
         var body: String
     }
 
-    /// `--socket`, else `$LULL_CONTROL_SOCKET_PATH` (the daemon's own override), else the default.
+    /// `--socket`, else `$LULL_CONTROL_SOCKET_PATH` (the daemon's own override), else the default
+    /// a daemon of this user would bind, else the system service's `/run/lull/control.sock` when
+    /// only that one exists (a kiosk user in group lull then needs no `--socket`).
     init(socket: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
-        socketPath =
-            socket ?? environment["LULL_CONTROL_SOCKET_PATH"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ControlSocket.defaultPath(environment: environment)
+        if let path = socket ?? environment["LULL_CONTROL_SOCKET_PATH"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            socketPath = path
+            return
+        }
+        let own = ControlSocket.defaultPath(environment: environment)
+        let service = "/run/lull/control.sock"
+        let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
+        socketPath = !exists(own) && exists(service) ? service : own
     }
 
     /// One request; the whole reply.

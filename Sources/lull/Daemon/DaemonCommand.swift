@@ -91,7 +91,7 @@ struct DaemonCommand: AsyncParsableCommand {
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "lull"),
             onServerRunning: { _ in
                 // Group access only (unix(7): connecting needs write permission on the socket).
-                chmod(socketPath, 0o660)
+                ControlSocket.shareWithGroup(path: socketPath)
                 ready.arrive()
             },
             logger: httpLogger)
