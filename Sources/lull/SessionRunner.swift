@@ -113,7 +113,18 @@ struct SessionRunner {
         case .stdin:
             var t = 0.0
             var lineNumber = 0
-            while let line = readLine() {
+            var lines = StdinLines()
+            reading: while true {
+                let line: String
+                switch lines.next(timeoutMilliseconds: 200) {
+                case .end: break reading
+                case .idle:
+                    // The producer is silent: what arrived is committed, and a stop is heard.
+                    journal?.recorder.tick()
+                    if stop.isRequested { break reading }
+                    continue reading
+                case .line(let text): line = text
+                }
                 lineNumber += 1
                 let text = line.trimmingCharacters(in: .whitespaces)
                 if text.isEmpty || text.hasPrefix("#") { continue }
@@ -122,9 +133,9 @@ struct SessionRunner {
                 }
                 t += rr / 1000
                 if try await deliver(RRInterval(milliseconds: rr, beatTimeSeconds: t), start: start, stop: stop) == false {
-                    break
+                    break reading
                 }
-                if t >= plan.plannedSeconds { break }
+                if t >= plan.plannedSeconds { break reading }
             }
             if t < plan.plannedSeconds {
                 endSeconds = t

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import SessionStore
 import Testing
 
 /// Ctrl-C or SIGTERM ends a real-time session softly and still prints the summary.
@@ -33,5 +34,27 @@ import Testing
         let summary = try #require(object["summary"] as? [String: Any])
         #expect(summary["ended_early"] as? Bool == true)
         #expect((summary["duration_s"] as? Double ?? 0) < 60)
+    }
+
+    /// A producer on stdin that falls silent: the beats already read are in the journal within a
+    /// second, and Ctrl-C while no line comes ends the session softly (no read blocks it).
+    @Test(.timeLimit(.minutes(1)))
+    func stdinBeatsAreCommittedWhileTheProducerIsSilent() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-stdin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let journal = folder.appendingPathComponent("journal.sqlite").path
+        let input = Pipe()
+        let live = try StrapLiveProcess(
+            ["session", "--source", "stdin", "--audio", "none", "--json", "--db", journal], stdin: input)
+        input.fileHandleForWriting.write(Data("800\n810\n790\n805\n".utf8))
+        for _ in 0..<4 { #expect(live.nextLine() != nil, "one state line per beat read") }
+        usleep(1_500_000)  // the producer says nothing, and keeps its end of the pipe open
+        let beats = try SessionDatabase(path: journal).beats(sessionID: 1)
+        #expect(beats.map(\.rrMilliseconds) == [800, 810, 790, 805])
+        #expect(live.interrupt() == 0, "\(live.stderr)")
+        let outcome = try SessionDatabase(path: journal).outcome(sessionID: 1)
+        #expect(outcome?.outcome == "ended_early")
+        try input.fileHandleForWriting.close()
     }
 }

@@ -8,14 +8,15 @@ final class StrapLiveProcess {
     private let stderrURL: URL
     private var buffer = Data()
 
-    init(_ arguments: [String]) throws {
+    /// `stdin`: a pipe the test writes to while the process runs (default: nothing to read).
+    init(_ arguments: [String], stdin: Pipe? = nil) throws {
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("lull-strap-\(UUID().uuidString).err")
         FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = LullProcess.binary
         process.arguments = arguments
         process.standardOutput = stdoutPipe
         process.standardError = try FileHandle(forWritingTo: stderrURL)
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = stdin ?? FileHandle.nullDevice
         try process.run()
     }
 
