@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Installs Lull as a systemd service: the Debian packages it needs, a release build, the system group
-# lull (its members may use the control socket), the binary in
+# lull-control (its members may use the control socket), the binary in
 # /usr/local/bin, the unit in /etc/systemd/system and the default configuration in /etc/lull (never
 # over an operator's own: a changed one is kept and the new default is put beside it as
 # lull.yaml.new), then checks the configuration and enables and starts the service.
@@ -44,10 +44,10 @@ unit_path="$root/etc/systemd/system/lull.service"
 config_dir="$root/etc/lull"
 config_path="$config_dir/lull.yaml"
 
-# Members of group lull may use the control socket (lull start/stop/status) without sudo.
-if [ -z "$root" ] && ! getent group lull >/dev/null; then
-    $sudo groupadd --system lull
-    say "created the system group lull (add a user with: sudo usermod -aG lull USER)"
+# Members of group lull-control may use the control socket (lull start/stop/status) without sudo.
+if [ -z "$root" ] && ! getent group lull-control >/dev/null; then
+    $sudo groupadd --system lull-control
+    say "created the system group lull-control (add a user with: sudo usermod -aG lull-control USER)"
 fi
 
 $sudo install -D -m 0755 "$binary" "$bin_path"

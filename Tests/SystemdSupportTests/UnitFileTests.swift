@@ -66,8 +66,9 @@ import Testing
         let lines = Set(try String(contentsOf: Self.unit, encoding: .utf8).split(separator: "\n").map(String.init))
         for required in [
             "Type=notify", "NotifyAccess=main", "WatchdogSec=30", "Restart=on-failure", "RestartPreventExitStatus=78",
-            "DynamicUser=yes", "SupplementaryGroups=audio lull", "StateDirectory=lull", "ConfigurationDirectory=lull",
+            "DynamicUser=yes", "SupplementaryGroups=audio", "StateDirectory=lull", "ConfigurationDirectory=lull",
             "RuntimeDirectory=lull", "ExecStart=/usr/local/bin/lull daemon --config /etc/lull/lull.yaml",
+            "ExecStartPost=-+/usr/bin/chgrp lull-control /run/lull/control.sock",
             "DeviceAllow=char-alsa rw", "IPAddressDeny=any", "IPAddressAllow=localhost", "NoNewPrivileges=yes",
         ] {
             #expect(lines.contains(required), "lull.service lacks \(required)")

@@ -88,21 +88,4 @@ enum ControlSocket {
         close(fd)
         throw CommandFailure("another lull daemon is listening on \(path)")
     }
-
-    /// Opens the socket to its group: mode 0660, and group `lull` when this process belongs to it
-    /// (systemd's SupplementaryGroups=; install.sh creates the group), so that group's members reach
-    /// the daemon without sudo. Outside the service the socket keeps the user's own group.
-    static func shareWithGroup(path: String, groupName: String = "lull") {
-        chmod(path, 0o660)
-        // getgrnam_r: the HTTP server's threads run beside this (getgrnam's result is shared).
-        var entry = group()
-        var found: UnsafeMutablePointer<group>?
-        var buffer = [CChar](repeating: 0, count: 16384)
-        guard getgrnam_r(groupName, &entry, &buffer, buffer.count, &found) == 0, found != nil else { return }
-        let gid = entry.gr_gid
-        var groups = [gid_t](repeating: 0, count: Int(getgroups(0, nil)) + 1)
-        let count = Int(getgroups(Int32(groups.count), &groups))
-        guard getegid() == gid || groups.prefix(max(0, count)).contains(gid) else { return }
-        chown(path, uid_t.max, gid)  // -1: the owner stays (chown(2))
-    }
 }

@@ -90,8 +90,9 @@ struct DaemonCommand: AsyncParsableCommand {
             router: ControlAPI.router(access: .unixSocket, state: state, sessions: sessions, database: database),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "lull"),
             onServerRunning: { _ in
-                // Group access only (unix(7): connecting needs write permission on the socket).
-                ControlSocket.shareWithGroup(path: socketPath)
+                // Group access only (unix(7): connecting needs write permission on the socket). The
+                // service's unit gives the socket to group lull-control once READY=1 is sent.
+                chmod(socketPath, 0o660)
                 ready.arrive()
             },
             logger: httpLogger)
