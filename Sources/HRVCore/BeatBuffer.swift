@@ -10,7 +10,8 @@ struct BeatBuffer: Sendable {
     /// Index of the first live beat in the arrays.
     private(set) var head = 0
 
-    init() {}
+    /// - Parameter startIndex: the absolute index of the first beat appended.
+    init(startIndex: Int = 0) { base = startIndex }
 
     /// Absolute index of the next beat appended.
     var endIndex: Int { base + times.count - head }

@@ -148,29 +148,39 @@ struct QuadraticSpline: Sendable {
         let count = g.count
         let first = x[0]
         let last = x[n - 1]
+        let start = g.start
+        let step = g.step
         var j = 0
-        while j < count && g[j] < first {
+        // The grid index runs as a Double (exact for integers): converting j anew on every point
+        // (cvtsi2sd writes only part of its register) tied each iteration to the one before.
+        var index = Double(g.firstIndex)
+        var gj = start + index * step
+        while j < count && gj < first {
             out[j] = y[0]
             j += 1
+            index += 1
+            gj = start + index * step
         }
         // Intervals l = 2 … n-1 cover [x₀, x_{n-1}]; the last one is closed.
         var l = 2
-        while j < count && g[j] <= last {
-            let gj = g[j]
+        while j < count && gj <= last {
             while l < n - 1 && gj >= t[l + 1] { l += 1 }
             let middle = c[l - 1]
             let a = (c[l - 2] - middle) * leftSpans[l]
             let b = (c[l] - middle) * rightSpans[l]
             let lo = t[l]
             let hi = t[l + 1]
-            let end = l == n - 1 ? last : hi
+            let closed = l == n - 1
+            let end = closed ? last : hi
             // Every grid point of this interval: below its end (or at the last beat, for the last).
             repeat {
-                let v = hi - g[j]
-                let u = g[j] - lo
+                let v = hi - gj
+                let u = gj - lo
                 out[j] = middle + a * (v * v) + b * (u * u)
                 j += 1
-            } while j < count && (g[j] < end || (l == n - 1 && g[j] <= last))
+                index += 1
+                gj = start + index * step
+            } while j < count && (gj < end || (closed && gj <= last))
         }
         while j < count {
             out[j] = y[n - 1]

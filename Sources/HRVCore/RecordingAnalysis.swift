@@ -51,6 +51,22 @@ public enum RecordingAnalysis {
         singlePass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats)
     }
 
+    /// `firstPass` that also writes each raw beat's flag into `flags` as soon as it is decided and
+    /// calls `progress(count)` with the number of beats decided so far, every `every` beats and at
+    /// the end: another core can analyse the raw windows whose flags are in while the pass goes on.
+    public static func firstPass(
+        milliseconds: [Double], lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats,
+        flags: UnsafeMutableBufferPointer<BeatFlag>, every: Int = 4096, progress: (Int) -> Void
+    ) -> Series {
+        precondition(flags.count >= milliseconds.count)
+        let series = singlePass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats) { index, flag in
+            flags[index] = flag
+            if (index + 1) % every == 0 { progress(index + 1) }
+        }
+        progress(series.rawFlags.count)
+        return series
+    }
+
     /// The passes of `filter` after `firstPass`.
     public static func refine(
         _ first: Series, lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats, maximumPasses: Int = 3
@@ -71,7 +87,10 @@ public enum RecordingAnalysis {
         return series
     }
 
-    private static func singlePass(milliseconds: [Double], lookaheadBeats: Int) -> Series {
+    /// One pass of the filter; `decided(i, flag)` is told each raw beat's flag in order.
+    private static func singlePass(
+        milliseconds: [Double], lookaheadBeats: Int, decided: (Int, BeatFlag) -> Void = { _, _ in }
+    ) -> Series {
         let raw = beats(milliseconds: milliseconds)
         var filter = ArtifactFilter(lookaheadBeats: lookaheadBeats, correction: .simultaneous)
         var flags: [BeatFlag] = []
@@ -81,6 +100,7 @@ public enum RecordingAnalysis {
         corrected.reserveCapacity(raw.count)
         func drain() {
             while let decision = filter.nextDecision() {
+                decided(flags.count, decision.flag)
                 flags.append(decision.flag)
                 for interval in decision.corrected {
                     corrected.append(interval.milliseconds)
@@ -113,6 +133,108 @@ public enum RecordingAnalysis {
         analysis.finish()
         results += analysis.takeCompleted()
         return (analysis.wholeResult(), results)
+    }
+
+    /// Windows `firstWindow ..< endWindow` of a series (to the end, with the trailing partial
+    /// window, when `endWindow` is nil), analysed apart from the others: `windows` cut into runs
+    /// that several cores share. The run's respiratory totals count the 5 s estimates from its
+    /// first tick up to the first tick of the run starting at `endWindow`, so adding the runs'
+    /// totals in order counts every estimate of the series once. `welch` is used and handed back
+    /// with the transforms it set up, for the next run on the same core.
+    public static func windowRun(
+        of beats: [RRInterval], flags: [BeatFlag], windowSeconds: Double, stepSeconds: Double? = nil,
+        firstWindow: Int, endWindow: Int?, welch: inout WelchSpectrum
+    ) -> (windows: [HRVWindowResult], respiratory: RespiratoryTotals) {
+        flags.withUnsafeBufferPointer {
+            windowRun(
+                of: beats, flags: $0, windowSeconds: windowSeconds, stepSeconds: stepSeconds, firstWindow: firstWindow,
+                endWindow: endWindow, welch: &welch)
+        }
+    }
+
+    /// Index of the last beat `windowRun` reads for a run ending at `endWindow` (nil: the last beat).
+    public static func lastBeatIndex(
+        of beats: [RRInterval], windowSeconds: Double, stepSeconds: Double? = nil, endWindow: Int?
+    ) -> Int {
+        guard let endWindow else { return beats.count - 1 }
+        let end = runEndSeconds(windowSeconds: windowSeconds, stepSeconds: stepSeconds ?? windowSeconds, endWindow: endWindow)
+        return min(beats.count - 1, firstIndex(of: beats, after: end))
+    }
+
+    /// A run ending at window `endWindow` is fed beats until one later than this: the end of its
+    /// last window, or, when windows do not overlap, the last tick before the next run's first
+    /// (so that every 5 s estimate of the series is made by one run or the next).
+    private static func runEndSeconds(windowSeconds: Double, stepSeconds: Double, endWindow: Int) -> Double {
+        let lastWindowEnd = Double(endWindow - 1) * stepSeconds + windowSeconds
+        let nextRunTick = WindowedHRV.firstTickSeconds(windowStartSeconds: Double(endWindow) * stepSeconds)
+        return max(lastWindowEnd, nextRunTick - WindowedHRV.tickSeconds)
+    }
+
+    /// `windowRun` with the flags in a buffer (only those up to `lastBeatIndex` are read).
+    public static func windowRun(
+        of beats: [RRInterval], flags: UnsafeBufferPointer<BeatFlag>, windowSeconds: Double,
+        stepSeconds: Double? = nil, firstWindow: Int, endWindow: Int?, welch: inout WelchSpectrum
+    ) -> (windows: [HRVWindowResult], respiratory: RespiratoryTotals) {
+        let step = stepSeconds ?? windowSeconds
+        let from = WindowedHRV.runStartSeconds(firstWindow: firstWindow, stepSeconds: step)
+        let firstBeat = firstIndex(of: beats, after: from)
+        var analysis = WindowedHRV(
+            windowSeconds: windowSeconds, stepSeconds: step, wholeSpectrum: false, firstWindow: firstWindow,
+            firstBeatIndex: firstBeat,
+            tickTotalsBeforeSeconds: endWindow.map {
+                WindowedHRV.firstTickSeconds(windowStartSeconds: Double($0) * step)
+            } ?? .infinity, welch: welch)
+        defer { welch = analysis.welch }
+        // The run ends once a beat past its last window's end (and past its last tick) arrives:
+        // that beat closes the window.
+        let lastEnd =
+            endWindow.map { runEndSeconds(windowSeconds: windowSeconds, stepSeconds: step, endWindow: $0) } ?? .infinity
+        var results: [HRVWindowResult] = []
+        results.reserveCapacity(endWindow.map { max(0, $0 - firstWindow) } ?? 16)
+        var i = firstBeat
+        while i < beats.count {
+            let beat = beats[i]
+            analysis.append(beat, flag: i < flags.count ? flags[i] : .ok)
+            i += 1
+            if beat.beatTimeSeconds > lastEnd { break }
+        }
+        if i == beats.count { analysis.finish() }
+        results += analysis.takeCompleted()
+        if let endWindow, let cut = results.firstIndex(where: { $0.index >= endWindow }) {
+            results.removeSubrange(cut...)
+        }
+        return (results, analysis.respiratoryTotals)
+    }
+
+    /// The whole-series block without LF/HF, coherence and breathing rate (which `frequencyDomain`
+    /// and the runs' respiratory totals give): time domain and artifact counts of every beat,
+    /// as `windows` computes them.
+    public static func wholeTimeDomain(of beats: [RRInterval], flags: [BeatFlag]) -> HRVWindowResult {
+        var metrics = SlidingTimeDomain()
+        var counts = ArtifactCounts()
+        var previous: Double?
+        for (i, beat) in beats.enumerated() {
+            metrics.append(beat.milliseconds, previous: previous)
+            counts.count(i < flags.count ? flags[i] : .ok, 1)
+            previous = beat.milliseconds
+        }
+        let n = beats.count
+        return HRVWindowResult(
+            index: 0, startSeconds: 0, endSeconds: beats.last?.beatTimeSeconds ?? 0, partial: false, intervalCount: n,
+            firstIntervalIndex: n > 0 ? 0 : nil, lastIntervalIndex: n > 0 ? n - 1 : nil,
+            timeDomain: n >= 3 ? metrics.metrics : nil, frequencyDomain: nil, coherence: nil,
+            breathingRatePerMinute: nil, artifacts: counts)
+    }
+
+    /// Index of the first beat later than `seconds` (binary search: beat times increase).
+    private static func firstIndex(of beats: [RRInterval], after seconds: Double) -> Int {
+        var low = 0
+        var high = beats.count
+        while low < high {
+            let middle = (low + high) / 2
+            if beats[middle].beatTimeSeconds > seconds { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// LF/HF of a whole series (what `windows` puts in the whole block), computed on its own so it

@@ -72,39 +72,50 @@ public struct RespiratorySpectrum: Sendable {
             let grid = UniformGrid(start: start, step: step, count: Self.sampleCount, firstIndex: 1)
             spline.interpolate(x: times, y: milliseconds, grid: grid, output: out)
         }
-        // Remove the least-squares line.
-        let n = Double(Self.sampleCount)
-        let meanX = (n - 1) / 2
-        var meanY = 0.0
-        for v in samples { meanY += v }
-        meanY /= n
-        var sxy = 0.0
-        var sxx = 0.0
-        for i in 0..<Self.sampleCount {
-            let dx = Double(i) - meanX
-            sxy += dx * (samples[i] - meanY)
-            sxx += dx * dx
-        }
-        let slope = sxy / sxx
         let half = Self.paddedCount / 2
-        for m in 0..<half {
-            // Samples 2m and 2m+1; those past the 256 samples are the zero padding.
-            let even = 2 * m, odd = 2 * m + 1
-            real[m] = even < Self.sampleCount ? (samples[even] - meanY - slope * (Double(even) - meanX)) * window[even] : 0
-            imaginary[m] = odd < Self.sampleCount ? (samples[odd] - meanY - slope * (Double(odd) - meanX)) * window[odd] : 0
-        }
-        real.withUnsafeMutableBufferPointer { re in
-            imaginary.withUnsafeMutableBufferPointer { im in fft.forward(real: re, imaginary: im) }
-        }
-        for k in 0...half {
-            // E = (Z[k] + conj Z[N/2-k]) / 2 and O = (Z[k] - conj Z[N/2-k]) / 2i are the transforms
-            // of the even and odd samples; X[k] = E + e^{-2πik/N} O.
-            let a = k == half ? 0 : k, b = k == 0 ? 0 : half - k
-            let er = (real[a] + real[b]) / 2, ei = (imaginary[a] - imaginary[b]) / 2
-            let or = (imaginary[a] + imaginary[b]) / 2, oi = -(real[a] - real[b]) / 2
-            let xr = er + twiddleReal[k] * or - twiddleImaginary[k] * oi
-            let xi = ei + twiddleReal[k] * oi + twiddleImaginary[k] * or
-            power[k] = xr * xr + xi * xi
+        let fft = self.fft
+        // The loops run on pointers: on the arrays themselves every store checked bounds and
+        // uniqueness, which cost more than the arithmetic.
+        samples.withUnsafeBufferPointer { sb in
+            real.withUnsafeMutableBufferPointer { rb in
+                imaginary.withUnsafeMutableBufferPointer { ib in
+                    power.withUnsafeMutableBufferPointer { pb in
+                        window.withUnsafeBufferPointer { wb in
+                            let x = sb.baseAddress!, re = rb.baseAddress!, im = ib.baseAddress!
+                            let w = wb.baseAddress!
+                            // Remove the least-squares line.
+                            let n = Double(Self.sampleCount)
+                            let meanX = (n - 1) / 2
+                            var meanY = 0.0
+                            for i in 0..<Self.sampleCount { meanY += x[i] }
+                            meanY /= n
+                            var sxy = 0.0
+                            var sxx = 0.0
+                            for i in 0..<Self.sampleCount {
+                                let dx = Double(i) - meanX
+                                sxy += dx * (x[i] - meanY)
+                                sxx += dx * dx
+                            }
+                            let slope = sxy / sxx
+                            // Samples 2m and 2m+1 as real and imaginary parts; past the 256
+                            // samples, the zero padding.
+                            for m in 0..<(Self.sampleCount / 2) {
+                                let even = 2 * m, odd = 2 * m + 1
+                                re[m] = (x[even] - meanY - slope * (Double(even) - meanX)) * w[even]
+                                im[m] = (x[odd] - meanY - slope * (Double(odd) - meanX)) * w[odd]
+                            }
+                            (re + Self.sampleCount / 2).update(repeating: 0, count: half - Self.sampleCount / 2)
+                            (im + Self.sampleCount / 2).update(repeating: 0, count: half - Self.sampleCount / 2)
+                            fft.forward(real: rb, imaginary: ib)
+                            twiddleReal.withUnsafeBufferPointer { cb in
+                                twiddleImaginary.withUnsafeBufferPointer { tb in
+                                    Self.separate(re, im, cb.baseAddress!, tb.baseAddress!, pb.baseAddress!, half)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         let binHz = Self.samplingRateHz / Double(Self.paddedCount)
         func bin(_ hz: Double) -> Int { Int((hz / binHz).rounded()) }
@@ -129,5 +140,22 @@ public struct RespiratorySpectrum: Sendable {
         let offset = denominator < 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / denominator)) : 0
         let breathingHz = (Double(breathBin) + offset) * binHz
         return Estimate(coherence: coherence, breathingRatePerMinute: breathingHz * 60)
+    }
+
+    /// |X[k]|² for k = 0 … half from the complex transform Z of the even (real parts) and odd
+    /// (imaginary parts) samples: E = (Z[k] + conj Z[half-k]) / 2 and O = (Z[k] - conj Z[half-k]) / 2i
+    /// are the transforms of the even and odd samples, and X[k] = E + e^{-2πik/N} O.
+    private static func separate(
+        _ re: UnsafePointer<Double>, _ im: UnsafePointer<Double>, _ cosine: UnsafePointer<Double>,
+        _ sine: UnsafePointer<Double>, _ power: UnsafeMutablePointer<Double>, _ half: Int
+    ) {
+        for k in 0...half {
+            let a = k == half ? 0 : k, b = k == 0 ? 0 : half - k
+            let er = (re[a] + re[b]) / 2, ei = (im[a] - im[b]) / 2
+            let or = (im[a] + im[b]) / 2, oi = -(re[a] - re[b]) / 2
+            let xr = er + cosine[k] * or - sine[k] * oi
+            let xi = ei + cosine[k] * oi + sine[k] * or
+            power[k] = xr * xr + xi * xi
+        }
     }
 }

@@ -75,12 +75,16 @@ public struct WindowedHRV: Sendable {
     private var previousRR: Double?
     private var lastTime: Double?
     private var lastFullEnd: Double?
-    private var welch = WelchSpectrum()
+    /// The Welch estimator with its transforms for the segment lengths met so far (taken over by
+    /// `RecordingAnalysis.windowRun` from run to run, so each length is set up once per core).
+    public private(set) var welch = WelchSpectrum()
     private var respiratory = RespiratorySpectrum()
     private var ticks: [(time: Double, estimate: RespiratorySpectrum.Estimate)] = []
     private var tickHead = 0
     private var nextTick = WindowedHRV.tickSeconds
-    private var tickSum = (coherence: 0.0, breathing: 0.0, count: 0)
+    private var tickSum = RespiratoryTotals()
+    /// Ticks at or after this time are not added to `tickSum` (another part of the series owns them).
+    private let tickTotalsBeforeSeconds: Double
     private var allTimes: [Double] = []
     private var allRR: [Double] = []
     private var completed: [HRVWindowResult] = []
@@ -92,13 +96,50 @@ public struct WindowedHRV: Sendable {
     ///   - spectral: compute LF/HF, coherence and breathing rate (off for cheap time-domain-only use).
     ///   - wholeSpectrum: compute LF/HF of everything fed (`wholeResult`); off when the caller
     ///     computes it elsewhere (`RecordingAnalysis.frequencyDomain(of:)`, on another core).
-    public init(windowSeconds: Double, stepSeconds: Double? = nil, spectral: Bool = true, wholeSpectrum: Bool = true) {
-        precondition(windowSeconds > 0 && (stepSeconds ?? windowSeconds) > 0)
+    ///   - firstWindow: index of the first window reported. Windows depend only on their own beats
+    ///     and the 5 s respiratory estimates inside them, so a long series can be cut into runs of
+    ///     windows analysed apart (on several cores): a run that starts at window k is fed from
+    ///     `firstBeatIndex`, the first beat later than `runStartSeconds(firstWindow:)`, and its
+    ///     estimates start at the first tick its windows use.
+    ///   - firstBeatIndex: the series index of the first beat fed (window beat indices count from it).
+    ///   - tickTotalsBeforeSeconds: estimates at or after this time are left out of the whole
+    ///     block's coherence and breathing rate (`respiratoryTotals`), so runs can be summed
+    ///     without counting the ticks they share twice.
+    ///   - welch: a Welch estimator to continue with (its transforms are kept).
+    public init(
+        windowSeconds: Double, stepSeconds: Double? = nil, spectral: Bool = true, wholeSpectrum: Bool = true,
+        firstWindow: Int = 0, firstBeatIndex: Int = 0, tickTotalsBeforeSeconds: Double = .infinity,
+        welch: WelchSpectrum = WelchSpectrum()
+    ) {
+        precondition(windowSeconds > 0 && (stepSeconds ?? windowSeconds) > 0 && firstWindow >= 0)
         self.windowSeconds = windowSeconds
         self.stepSeconds = stepSeconds ?? windowSeconds
         self.spectral = spectral
         self.wholeSpectrum = spectral && wholeSpectrum
+        self.tickTotalsBeforeSeconds = tickTotalsBeforeSeconds
+        self.welch = welch
+        windowIndex = firstWindow
+        buffer = BeatBuffer(startIndex: firstBeatIndex)
+        window.first = firstBeatIndex
+        nextTick = Self.firstTickSeconds(windowStartSeconds: Double(firstWindow) * self.stepSeconds)
     }
+
+    /// The first tick (a multiple of 5 s) whose 64 s span lies inside a window starting at
+    /// `windowStartSeconds` (the tolerance is `closeWindow`'s); 5 s for the first window.
+    public static func firstTickSeconds(windowStartSeconds: Double) -> Double {
+        guard windowStartSeconds > 0 else { return tickSeconds }
+        let earliest = windowStartSeconds + RespiratorySpectrum.spanSeconds - 1e-9
+        return max(tickSeconds, (earliest / tickSeconds).rounded(.up) * tickSeconds)
+    }
+
+    /// Beats later than this time are all a run starting at window `firstWindow` needs (its
+    /// windows' beats and the 64 s before its first tick, with the 4 s `tick` reaches further back).
+    public static func runStartSeconds(firstWindow: Int, stepSeconds: Double) -> Double {
+        Double(firstWindow) * stepSeconds - 10
+    }
+
+    /// Sums of the 5 s coherence and breathing estimates counted so far (see `tickTotalsBeforeSeconds`).
+    public var respiratoryTotals: RespiratoryTotals { tickSum }
 
     /// Adds the next beat (times must increase).
     public mutating func append(_ beat: RRInterval, flag: BeatFlag = .ok) {
@@ -166,17 +207,11 @@ public struct WindowedHRV: Sendable {
             }
         }
         let n = whole.intervalCount
-        var coherence: Double?
-        var breathing: Double?
-        if tickSum.count > 0 {
-            coherence = tickSum.coherence / Double(tickSum.count)
-            breathing = tickSum.breathing / Double(tickSum.count)
-        }
         return HRVWindowResult(
             index: 0, startSeconds: 0, endSeconds: lastTime ?? 0, partial: false, intervalCount: n,
             firstIntervalIndex: n > 0 ? 0 : nil, lastIntervalIndex: n > 0 ? n - 1 : nil,
-            timeDomain: n >= 3 ? whole.metrics : nil, frequencyDomain: frequency, coherence: coherence,
-            breathingRatePerMinute: breathing, artifacts: wholeCounts)
+            timeDomain: n >= 3 ? whole.metrics : nil, frequencyDomain: frequency, coherence: tickSum.meanCoherence,
+            breathingRatePerMinute: tickSum.meanBreathingRatePerMinute, artifacts: wholeCounts)
     }
 
     private func windowStart(_ k: Int) -> Double { Double(k) * stepSeconds }
@@ -231,9 +266,7 @@ public struct WindowedHRV: Sendable {
         }
         guard let estimate, estimate.coherence.isFinite else { return }
         ticks.append((time, estimate))
-        tickSum.coherence += estimate.coherence
-        tickSum.breathing += estimate.breathingRatePerMinute
-        tickSum.count += 1
+        if time < tickTotalsBeforeSeconds { tickSum.add(estimate) }
     }
 
     /// Keeps what the open window and the 64 s respiratory span still need.
@@ -247,4 +280,29 @@ public struct WindowedHRV: Sendable {
             tickHead = 0
         }
     }
+}
+
+/// Sums of 5 s respiratory estimates: the whole block's coherence and breathing rate are their means.
+public struct RespiratoryTotals: Sendable, Equatable {
+    public var coherence = 0.0
+    public var breathingRatePerMinute = 0.0
+    public var count = 0
+
+    public init() {}
+
+    mutating func add(_ estimate: RespiratorySpectrum.Estimate) {
+        coherence += estimate.coherence
+        breathingRatePerMinute += estimate.breathingRatePerMinute
+        count += 1
+    }
+
+    /// Adds the sums of a later run of the same series.
+    public mutating func add(_ other: RespiratoryTotals) {
+        coherence += other.coherence
+        breathingRatePerMinute += other.breathingRatePerMinute
+        count += other.count
+    }
+
+    public var meanCoherence: Double? { count > 0 ? coherence / Double(count) : nil }
+    public var meanBreathingRatePerMinute: Double? { count > 0 ? breathingRatePerMinute / Double(count) : nil }
 }
