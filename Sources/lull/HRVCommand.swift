@@ -52,18 +52,14 @@ struct HRVCommand: ParsableCommand {
         } catch {
             throw CommandFailure("\(file): \(error)")
         }
-        let first = RecordingAnalysis.firstPass(milliseconds: milliseconds)
-        let work = AnalysisWork(first: first, windowSeconds: window, stepSeconds: step)
+        let work = AnalysisWork(milliseconds: milliseconds, windowSeconds: window, stepSeconds: step ?? window, json: json)
         DispatchQueue.concurrentPerform(iterations: 2) { _ in work.run() }
-        let (raw, corrected) = work.results()
         // Artifact counts belong to the raw beats; the corrected blocks report the same counts.
         let report = HRVReport(
-            file: file, windowSeconds: self.window, stepSeconds: step ?? window, beats: milliseconds.count, raw: raw,
-            corrected: corrected)
+            file: file, windowSeconds: self.window, stepSeconds: step ?? window, beats: milliseconds.count,
+            raw: work.analysis(0), corrected: work.analysis(1))
         if json {
-            var bytes = report.jsonBytes()
-            bytes.append(UInt8(ascii: "\n"))
-            try writeStandardOutput(bytes)
+            try report.writeJSON(windowParts: work.jsonParts()) { try writeStandardOutput($0) }
         } else {
             print(report.table(), terminator: "")
         }
@@ -71,93 +67,191 @@ struct HRVCommand: ParsableCommand {
 }
 
 /// Writes `bytes` to file descriptor 1 whole (write(2) may take fewer bytes than asked).
-private func writeStandardOutput(_ bytes: [UInt8]) throws {
-    try bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(1, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw CommandFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
-            }
-            offset += written
+private func writeStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let written = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0 {
+            if errno == EINTR { continue }
+            throw CommandFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
         }
+        offset += written
     }
 }
 
-/// The analysis of a recording as four tasks that two cores take in turn: the first filter pass
-/// fixes the raw beats' flags, so the raw series is analysed while later passes finish the
-/// corrected one; the whole-recording spectra (a transform of over 10⁵ points each for a day)
-/// go to whichever core is free first.
+/// The analysis of a recording as tasks that two cores take in turn, each as soon as what it needs
+/// is done: the artifact filter's first pass (it fixes the raw beats' flags, and runs of raw
+/// windows start as soon as the flags they need are decided), the later passes that finish the
+/// corrected series, the two whole-recording spectra (a transform of over 10⁵ points each for a
+/// day), runs of windows of each series (windows depend only on their own beats, so a day's 8,571
+/// windows are cut into runs a core takes one at a time and neither core waits long for the other
+/// at the end), and the JSON of each run once its raw and corrected windows are there.
 private final class AnalysisWork: @unchecked Sendable {
-    typealias Analysis = (whole: HRVWindowResult, windows: [HRVWindowResult])
-    private let first: RecordingAnalysis.Series
-    private let windowSeconds: Double
-    private let stepSeconds: Double?
-    private let condition = NSCondition()
-    private var next = 0
-    private var corrected: RecordingAnalysis.Series?
-    private var windows: [Analysis?] = [nil, nil]
-    private var spectra: [FrequencyDomainMetrics?] = [nil, nil]
+    typealias Run = (windows: [HRVWindowResult], respiratory: RespiratoryTotals)
+    private struct Task {
+        /// Tasks that must be done first.
+        var needs: [Int]
+        /// Raw beats whose first-pass flags must be decided first.
+        var decidedBeats = 0
+        var body: (AnalysisWork) -> Void
+    }
 
-    init(first: RecordingAnalysis.Series, windowSeconds: Double, stepSeconds: Double?) {
-        self.first = first
+    private let milliseconds: [Double]
+    /// Raw beats (times are the cumulative RR sum, as every pass rebuilds them).
+    private let rawBeats: [RRInterval]
+    /// The first pass's flags, written as they are decided (`decided` says how far).
+    private let rawFlags: UnsafeMutableBufferPointer<BeatFlag>
+    private let windowSeconds: Double
+    private let stepSeconds: Double
+    /// First window of each run (the last run goes on to the end).
+    private let runStarts: [Int]
+    private let condition = NSCondition()
+    private var tasks: [Task] = []
+    private var taken: [Bool] = []
+    private var done: [Bool] = []
+    private var decided = 0
+    private var first: RecordingAnalysis.Series?
+    private var corrected: RecordingAnalysis.Series?
+    private var runs: [[Run?]] = []
+    private var wholes: [HRVWindowResult?] = [nil, nil]
+    private var parts: [JSONWriter?] = []
+    private var estimators: [WelchSpectrum] = []
+
+    init(milliseconds: [Double], windowSeconds: Double, stepSeconds: Double, json: Bool) {
+        self.milliseconds = milliseconds
+        rawBeats = RecordingAnalysis.beats(milliseconds: milliseconds)
+        rawFlags = .allocate(capacity: milliseconds.count)
+        rawFlags.initialize(repeating: .ok)
         self.windowSeconds = windowSeconds
         self.stepSeconds = stepSeconds
+        // About 16 windows per run at the least (a run first replays the ~W seconds before its
+        // first window closes), at most 8 runs per series (a day at a 10 s step: ~1,070 windows each).
+        let lastTime = rawBeats.last?.beatTimeSeconds ?? 0
+        let fullWindows = max(0, Int(((lastTime - windowSeconds) / stepSeconds).rounded(.down)) + 1)
+        let runCount = max(1, min(8, fullWindows / 16))
+        runStarts = (0..<runCount).map { fullWindows * $0 / runCount }
+        runs = [[Run?]](repeating: [Run?](repeating: nil, count: runCount), count: 2)
+        parts = [JSONWriter?](repeating: nil, count: runCount)
+
+        // Tasks in the order they are preferred when several are ready: the filter passes first
+        // (everything corrected waits for them), the long whole-recording spectra next, runs and
+        // their JSON last, so the final tasks are short.
+        let firstPass = 0
+        let refine = 1
+        tasks.append(Task(needs: []) { $0.firstPass() })
+        tasks.append(Task(needs: [firstPass]) { $0.refine() })
+        tasks.append(Task(needs: [firstPass]) { $0.whole(0) })
+        tasks.append(Task(needs: [refine]) { $0.whole(1) })
+        for run in 0..<runCount {
+            let raw = tasks.count
+            let lastBeat = RecordingAnalysis.lastBeatIndex(
+                of: rawBeats, windowSeconds: windowSeconds, stepSeconds: stepSeconds, endWindow: endWindow(run))
+            tasks.append(Task(needs: [], decidedBeats: lastBeat + 1) { $0.windowRun(0, run) })
+            tasks.append(Task(needs: [refine]) { $0.windowRun(1, run) })
+            if json { tasks.append(Task(needs: [raw, raw + 1]) { $0.json(run) }) }
+        }
+        taken = [Bool](repeating: false, count: tasks.count)
+        done = taken
     }
 
-    /// Takes tasks until none is left.
+    deinit { rawFlags.deallocate() }
+
+    /// Takes ready tasks until none is left.
     func run() {
         while let task = take() {
-            switch task {
-            case 0:
-                let series = RecordingAnalysis.refine(first)
-                locked { corrected = series }
-                let result = analyse(series.corrected, series.correctedFlags)
-                locked { windows[1] = result }
-            case 1:
-                let result = analyse(first.raw, first.rawFlags)
-                locked { windows[0] = result }
-            case 2:
-                let spectrum = RecordingAnalysis.frequencyDomain(of: first.raw)
-                locked { spectra[0] = spectrum }
-            default:
-                let series = waitForCorrected()
-                let spectrum = RecordingAnalysis.frequencyDomain(of: series.corrected)
-                locked { spectra[1] = spectrum }
+            tasks[task].body(self)
+            locked { done[task] = true }
+        }
+    }
+
+    /// The whole block and every window of series 0 (raw) or 1 (corrected), after `run`.
+    func analysis(_ series: Int) -> (whole: HRVWindowResult, windows: [HRVWindowResult]) {
+        locked {
+            var whole = wholes[series]!
+            var totals = RespiratoryTotals()
+            var windows: [HRVWindowResult] = []
+            for run in runs[series] {
+                totals.add(run!.respiratory)
+                windows += run!.windows
             }
+            whole.coherence = totals.meanCoherence
+            whole.breathingRatePerMinute = totals.meanBreathingRatePerMinute
+            return (whole, windows)
         }
     }
 
-    /// Raw and corrected analyses, each whole block with its spectrum.
-    func results() -> (raw: Analysis, corrected: Analysis) {
+    /// The windows' JSON, run by run, after `run` (with `json`).
+    func jsonParts() -> [JSONWriter] { locked { parts.map { $0! } } }
+
+    private func series(_ index: Int) -> RecordingAnalysis.Series {
+        locked { index == 0 ? first! : corrected! }
+    }
+
+    private func endWindow(_ run: Int) -> Int? { run + 1 < runStarts.count ? runStarts[run + 1] : nil }
+
+    private func firstPass() {
+        let series = RecordingAnalysis.firstPass(milliseconds: milliseconds, flags: rawFlags) { count in
+            locked { decided = count }
+        }
+        locked { first = series }
+    }
+
+    private func refine() {
+        let series = RecordingAnalysis.refine(self.series(0))
+        locked { corrected = series }
+    }
+
+    private func whole(_ index: Int) {
+        let s = series(index)
+        let beats = index == 0 ? s.raw : s.corrected
+        var whole = RecordingAnalysis.wholeTimeDomain(of: beats, flags: index == 0 ? s.rawFlags : s.correctedFlags)
+        whole.frequencyDomain = RecordingAnalysis.frequencyDomain(of: beats)
+        locked { wholes[index] = whole }
+    }
+
+    private func windowRun(_ index: Int, _ run: Int) {
+        // A Welch estimator from the pool keeps the transforms earlier runs set up (one per
+        // segment length, ~600 samples for 300 s windows, a dozen lengths in a day).
+        var welch = locked { estimators.popLast() } ?? WelchSpectrum()
+        let result: Run
+        if index == 0 {
+            result = RecordingAnalysis.windowRun(
+                of: rawBeats, flags: UnsafeBufferPointer(rawFlags), windowSeconds: windowSeconds,
+                stepSeconds: stepSeconds, firstWindow: runStarts[run], endWindow: endWindow(run), welch: &welch)
+        } else {
+            let s = series(1)
+            result = RecordingAnalysis.windowRun(
+                of: s.corrected, flags: s.correctedFlags, windowSeconds: windowSeconds, stepSeconds: stepSeconds,
+                firstWindow: runStarts[run], endWindow: endWindow(run), welch: &welch)
+        }
         locked {
-            var raw = windows[0]!
-            var corrected = windows[1]!
-            raw.whole.frequencyDomain = spectra[0]
-            corrected.whole.frequencyDomain = spectra[1]
-            return (raw, corrected)
+            runs[index][run] = result
+            estimators.append(welch)
         }
     }
 
-    private func analyse(_ beats: [RRInterval], _ flags: [BeatFlag]) -> Analysis {
-        RecordingAnalysis.windows(
-            of: beats, flags: flags, windowSeconds: windowSeconds, stepSeconds: stepSeconds, wholeSpectrum: false)
+    private func json(_ run: Int) {
+        let (raw, corrected) = locked { (runs[0][run]!.windows, runs[1][run]!.windows) }
+        let part = HRVReport.windowsJSON(raw: raw, corrected: corrected)
+        locked { parts[run] = part }
     }
 
+    /// The first task not taken whose needs are done, waiting while none is ready; nil when all are taken.
     private func take() -> Int? {
-        locked {
-            guard next < 4 else { return nil }
-            next += 1
-            return next - 1
-        }
-    }
-
-    private func waitForCorrected() -> RecordingAnalysis.Series {
         condition.lock()
         defer { condition.unlock() }
-        while corrected == nil { condition.wait() }
-        return corrected!
+        while true {
+            var pending = false
+            for i in tasks.indices where !taken[i] {
+                pending = true
+                if decided >= tasks[i].decidedBeats && tasks[i].needs.allSatisfy({ done[$0] }) {
+                    taken[i] = true
+                    return i
+                }
+            }
+            guard pending else { return nil }
+            condition.wait()
+        }
     }
 
     private func locked<R>(_ body: () -> R) -> R {
@@ -167,30 +261,6 @@ private final class AnalysisWork: @unchecked Sendable {
             condition.unlock()
         }
         return body()
-    }
-}
-
-/// Values written by several threads, one slot each, read after all finished.
-final class Slots<Value>: @unchecked Sendable {
-    let count: Int
-    private let lock = NSLock()
-    private var slots: [Value?]
-
-    init(count: Int) {
-        self.count = count
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ i: Int, _ value: Value) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-
-    func get(_ i: Int) -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[i]!
     }
 }
 

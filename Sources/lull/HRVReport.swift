@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import Dispatch
 import HRVCore
 
 /// What `lull hrv` prints: a readable table, or JSON with the reference tool's key names.
@@ -19,11 +18,14 @@ struct HRVReport {
     /// first_rr_index, last_rr_index, mean_rr_ms, mean_hr_bpm, sdnn_ms, rmssd_ms, pnn50_pct (N-1
     /// denominator), sd1_ms, sd2_ms, lf_ms2, hf_ms2, lf_hf, coherence, breathing_rate_per_min,
     /// artifacts {ectopic, missed, extra, long_short, no_contact} and artifact_pct.
-    func json() -> String { String(decoding: jsonBytes(), as: UTF8.self) }
-
-    /// The JSON as UTF-8. Windows are written in two halves on two threads (a 24-hour recording
-    /// at a 10 s step has 8,571 of them, about 10 MB), then joined in order.
-    func jsonBytes() -> [UInt8] {
+    ///
+    /// Hands the JSON to `write` piece by piece (with a final newline): the head up to the windows
+    /// array, `windowParts` (consecutive runs of windows from `windowsJSON`, written on other
+    /// threads) with commas between them, and the end. A day at a 10 s step is about 10 MB, so
+    /// the parts are not joined into one buffer first.
+    func writeJSON<E: Error>(
+        windowParts: [JSONWriter], to write: (UnsafeBufferPointer<UInt8>) throws(E) -> Void
+    ) throws(E) {
         var w = JSONWriter()
         w.beginObject()
         w.field("file", file)
@@ -33,45 +35,48 @@ struct HRVReport {
         w.field("pnn50_denominator", "N-1")
         w.field("artifact_method", "Lipponen & Tarvainen 2019 (Kubios); thresholds over 91 centred beats; up to 3 passes")
         w.beginObject("whole")
-        block(&w, "raw", raw.whole, artifacts: raw.whole.artifacts)
-        block(&w, "corrected", corrected.whole, artifacts: raw.whole.artifacts)
+        Self.block(&w, "raw", raw.whole, artifacts: raw.whole.artifacts)
+        Self.block(&w, "corrected", corrected.whole, artifacts: raw.whole.artifacts)
         w.endObject()
         w.beginArray("windows")
-        let count = raw.windows.count
-        let parts = Slots<JSONWriter>(count: count > 256 ? 2 : 1)
-        DispatchQueue.concurrentPerform(iterations: parts.count) { part in
-            parts.set(part, windows(count * part / parts.count..<count * (part + 1) / parts.count))
-        }
-        w.reserveCapacity(w.bytes.count + (0..<parts.count).reduce(16) { $0 + parts.get($1).bytes.count })
-        for part in 0..<parts.count { w.appendValues(of: parts.get(part)) }
+        let headCount = w.bytes.count
         w.endArray()
         w.endObject()
-        return w.bytes
+        let separator: [UInt8] = [UInt8(ascii: ",")]
+        let tail = Array(w.bytes[headCount...]) + [UInt8(ascii: "\n")]
+        try w.bytes.withUnsafeBufferPointer { bytes throws(E) in try write(UnsafeBufferPointer(rebasing: bytes[..<headCount])) }
+        var first = true
+        for part in windowParts where !part.bytes.isEmpty {
+            if !first { try separator.withUnsafeBufferPointer { bytes throws(E) in try write(bytes) } }
+            first = false
+            try part.bytes.withUnsafeBufferPointer { bytes throws(E) in try write(bytes) }
+        }
+        try tail.withUnsafeBufferPointer { bytes throws(E) in try write(bytes) }
     }
 
-    /// Raw windows `range`, each with the corrected window of the same index when there is one.
-    private func windows(_ range: Range<Int>) -> JSONWriter {
+    /// Raw windows, each with the corrected window of the same index when there is one, as
+    /// comma-separated JSON objects (both lists in index order).
+    static func windowsJSON(raw: [HRVWindowResult], corrected: [HRVWindowResult]) -> JSONWriter {
         var w = JSONWriter()
-        w.reserveCapacity(range.count * 1_300)  // about what one window's two blocks take
-        // Both lists are in index order: find the first corrected window of the range once.
-        var c = corrected.windows.partitioningIndex { $0.index >= (range.isEmpty ? 0 : raw.windows[range.lowerBound].index) }
-        for r in raw.windows[range] {
+        w.reserveCapacity(raw.count * 1_300)  // about what one window's two blocks take
+        var c = 0
+        for r in raw {
             w.beginObject()
             w.field("index", r.index)
             w.field("t_start_s", r.startSeconds)
             w.field("t_end_s", r.endSeconds)
             w.field("partial", r.partial)
             block(&w, "raw", r, artifacts: r.artifacts)
-            while c < corrected.windows.count && corrected.windows[c].index < r.index { c += 1 }
-            if c < corrected.windows.count && corrected.windows[c].index == r.index {
-                block(&w, "corrected", corrected.windows[c], artifacts: r.artifacts)
+            while c < corrected.count && corrected[c].index < r.index { c += 1 }
+            if c < corrected.count && corrected[c].index == r.index {
+                block(&w, "corrected", corrected[c], artifacts: r.artifacts)
             }
             w.endObject()
         }
         return w
     }
 
-    private func block(_ w: inout JSONWriter, _ key: String, _ r: HRVWindowResult, artifacts: ArtifactCounts) {
+    private static func block(_ w: inout JSONWriter, _ key: String, _ r: HRVWindowResult, artifacts: ArtifactCounts) {
         w.beginObject(key)
         w.field("n_rr", r.intervalCount)
         w.field("first_rr_index", r.firstIntervalIndex)
@@ -159,24 +164,5 @@ struct HRVReport {
         let mm = m < 10 ? "0\(m)" : "\(m)"
         let ss = sec < 10 ? "0\(sec)" : "\(sec)"
         return h > 0 ? "\(h):\(mm):\(ss)" : "\(m):\(ss)"
-    }
-}
-
-extension RandomAccessCollection {
-    /// The first index whose element satisfies `predicate`, which must be false then true along the collection.
-    fileprivate func partitioningIndex(where predicate: (Element) -> Bool) -> Index {
-        var low = startIndex
-        var n = count
-        while n > 0 {
-            let half = n / 2
-            let middle = index(low, offsetBy: half)
-            if predicate(self[middle]) {
-                n = half
-            } else {
-                low = index(after: middle)
-                n -= half + 1
-            }
-        }
-        return low
     }
 }
