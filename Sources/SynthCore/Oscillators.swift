@@ -40,11 +40,16 @@ struct StereoStateVariableFilter: Sendable {
     private var a2 = SIMD2<Float>.zero
     private var a3 = SIMD2<Float>.zero
 
-    /// Sets each channel's cutoff (a fraction of the sample rate, clamped below 0.45) and a shared Q.
-    mutating func set(cutoffRatioLeft: Float, right cutoffRatioRight: Float, q: Float) {
-        let g = SIMD2(
+    /// The pre-warped cutoffs g = tan(π·fc/fs) of each channel's cutoff (a fraction of the sample
+    /// rate, clamped below 0.45), computed once for filters that share them.
+    static func prewarp(cutoffRatioLeft: Float, right cutoffRatioRight: Float) -> SIMD2<Float> {
+        SIMD2(
             FastMath.tanHalfTurns(min(max(cutoffRatioLeft, 1e-5), 0.45)),
             FastMath.tanHalfTurns(min(max(cutoffRatioRight, 1e-5), 0.45)))
+    }
+
+    /// Sets each channel's pre-warped cutoff (see `prewarp`) and a shared Q.
+    mutating func set(prewarped g: SIMD2<Float>, q: Float) {
         let k = 1 / q
         a1 = 1 / (1 + g * (g + k))
         a2 = g * a1

@@ -175,15 +175,17 @@ public struct Renderer: ~Copyable {
         let cutoffHertz = min(400 * FastMath.exp2(bright * 2.8 + drift + swellOctaves), 2_800)
         // Two cascaded 2-pole sections (24 dB/octave, Butterworth-like Qs 0.54 and 1.31): the saws'
         // sharp resets are rounded off, which is what makes the pad warm rather than buzzy.
-        padFilter.set(cutoffRatioLeft: cutoffHertz / sampleRate, right: cutoffHertz * 1.06 / sampleRate, q: 0.54)
-        padFilter2.set(cutoffRatioLeft: cutoffHertz / sampleRate, right: cutoffHertz * 1.06 / sampleRate, q: 1.31)
+        let padCutoff = StereoStateVariableFilter.prewarp(
+            cutoffRatioLeft: cutoffHertz / sampleRate, right: cutoffHertz * 1.06 / sampleRate)
+        padFilter.set(prewarped: padCutoff, q: 0.54)
+        padFilter2.set(prewarped: padCutoff, q: 1.31)
         airFilter.set(cutoffRatio: 900 * FastMath.exp2(bright + swellOctaves) / sampleRate, q: 0.9)
         // The air layer breathes deeper than the rest: it is the audible "inhale".
         let breath = depthLU > 0 ? 0.35 + 0.65 * (0.5 + 0.5 * swell) : 0.6
         let airTarget = layers.contains(.air) ? 0.045 * breath : 0
         airStep = (airTarget - airLevel) / Float(blockFrames)
 
-        pads.retireSilentVoices()
+        pads.controlBlock()
         pulses.controlBlock()
         bells.controlBlock()
     }

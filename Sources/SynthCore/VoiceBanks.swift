@@ -158,9 +158,15 @@ struct PadBank: Sendable {
     private var increment = SIMD16<Float>.zero
     private var inverseIncrement = SIMD16<Float>(repeating: 1)
     /// Envelope values: a one-pole glide toward `targets`, finished by a short linear ramp once released.
+    /// The envelopes move over seconds, so they are computed at control rate, exactly at each block
+    /// boundary, and followed in straight 0.67 ms segments in between (attacks and releases take seconds).
     private(set) var levels = SIMD8<Float>.zero
+    private var levelSteps = SIMD8<Float>.zero
+    private var blockEndLevels = SIMD8<Float>.zero
     private var targets = SIMD8<Float>.zero
+    /// The one-pole's coefficient per frame, and (1 − coefficient)^frames over a control block.
     private var coefficients = SIMD8<Float>.zero
+    private var blockDecays = SIMD8<Float>(repeating: 1)
     /// MIDI note per voice, −1 when idle.
     private(set) var notes = SIMD8<Int32>(repeating: -1)
 
@@ -177,13 +183,29 @@ struct PadBank: Sendable {
         setSaw(lane: voice, hertz: hertz * FastMath.exp2(detuneCents / 1200), sampleRate: sampleRate)
         setSaw(lane: voice + Self.voiceCount, hertz: hertz * FastMath.exp2(-detuneCents / 1200), sampleRate: sampleRate)
         targets[voice] = level
-        coefficients[voice] = 1 / attackFrames
-        if immediately { levels[voice] = level }
+        setCoefficient(voice: voice, frames: attackFrames)
+        if immediately {
+            levels[voice] = level
+            blockEndLevels[voice] = level
+            levelSteps[voice] = 0
+        }
     }
 
     mutating func release(voice: Int, releaseFrames: Float) {
         targets[voice] = 0
-        coefficients[voice] = 1 / releaseFrames
+        setCoefficient(voice: voice, frames: releaseFrames)
+    }
+
+    /// A time constant of `frames`: the per-frame coefficient, and its decay over a block by squaring.
+    private mutating func setCoefficient(voice: Int, frames: Float) {
+        coefficients[voice] = 1 / frames
+        var decay = 1 - 1 / frames
+        var blockFrames = 1
+        while blockFrames < Renderer.controlBlockFrames {
+            decay *= decay
+            blockFrames *= 2
+        }
+        blockDecays[voice] = decay
     }
 
     private mutating func setSaw(lane: Int, hertz: Float, sampleRate: Float) {
@@ -192,20 +214,26 @@ struct PadBank: Sendable {
         inverseIncrement[lane] = 1 / max(turns, 1e-7)
     }
 
-    /// Marks released voices that have reached silence as idle (control rate is often enough: an
-    /// idle voice only matters when the next chord looks for a free one).
-    mutating func retireSilentVoices() {
+    /// At each control-block boundary: lands every envelope exactly where the block was heading,
+    /// plans the next block's straight line, and marks released voices that have reached silence as
+    /// idle (an idle voice only matters when the next chord looks for a free one). A change of
+    /// target inside a block starts to move at the next boundary.
+    mutating func controlBlock() {
+        levels = blockEndLevels
+        let blockFrames = Float(Renderer.controlBlockFrames)
+        // A released voice below 1e-3 finishes with a short linear ramp, since the exponential tail
+        // below −60 dB would last many seconds.
+        let glide = targets + (levels - targets) * blockDecays
+        let tail = SIMDMath.maximum(levels - (4e-3 * blockFrames) * coefficients, .zero)
+        blockEndLevels = glide.replacing(with: tail, where: (targets .== 0) .& (levels .< 1e-3))
+        levelSteps = (blockEndLevels - levels) * (1 / blockFrames)
         notes = notes.replacing(with: -1, where: (targets .== 0) .& (levels .== 0))
     }
 
     /// One stereo frame of the summed pad.
     @inline(__always)
     mutating func next() -> (left: Float, right: Float) {
-        // Envelopes: exponential glide toward the target; a released voice below 1e-3 finishes with a
-        // short linear ramp, since the exponential tail below −60 dB would last many seconds.
-        let glide = levels + (targets - levels) * coefficients
-        let tail = SIMDMath.maximum(levels - 4e-3 * coefficients, .zero)
-        levels = glide.replacing(with: tail, where: (targets .== 0) .& (levels .< 1e-3))
+        levels += levelSteps
 
         // PolyBLEP saws: the naive ramp plus a polynomial step correction within one sample of the wrap.
         // With x = t/increment just after the wrap, the correction is (1 − x)², and with y = (t − 1)/increment

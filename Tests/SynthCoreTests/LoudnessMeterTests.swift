@@ -18,7 +18,7 @@ import AudioTestSupport
     }
 
     @Test func kWeightingAt48kHzMatchesBS1770Table1() {
-        let k = KWeightingFilter(sampleRate: 48_000)
+        let k = StereoKWeightingFilter(sampleRate: 48_000)
         #expect(abs(k.shelf.b0 - 1.535_124_859_586_97) < 1e-9)
         #expect(abs(k.shelf.b1 - -2.691_696_189_406_38) < 1e-9)
         #expect(abs(k.shelf.b2 - 1.198_392_810_852_85) < 1e-9)
@@ -89,6 +89,31 @@ import AudioTestSupport
         let expected = 20 * log10(Double(amplitude))  // −6.02 dBTP
         #expect(abs(meter.truePeakDBTP - expected) < 0.2)
         #expect(meter.truePeakDBTP > 20 * log10(Double(amplitude) * 0.7072) + 2.5)  // well above sample peak
+    }
+
+    /// `process(interleaved:)` skips spans whose inputs cannot reach the peak found so far; it must
+    /// find exactly the peak that oversampling every frame finds. Real programme with a deep swell,
+    /// fed in chunks that split spans, with a quarter-rate sine spliced in late whose true peak
+    /// lies between its samples and above everything else.
+    @Test func skippingSpansGivesTheSamePeakAsOversamplingEveryFrame() {
+        let rate = 48_000
+        let store = ParameterStore(tempoBPM: 72, loudnessLUFS: -20, swellDepthLU: 6)
+        var samples = AudioAnalysis.render(SynthConfiguration(sampleRate: rate, seed: 4), store: store, frames: rate * 20)
+        for n in 0..<64 { samples[2 * (rate * 15 + n)] = 1.2 * Float(sin(Double.pi / 2 * Double(n) + Double.pi / 4)) }
+        var everyFrame = TruePeakMeter()
+        for frame in 0..<(samples.count / 2) { everyFrame.process(left: samples[2 * frame], right: samples[2 * frame + 1]) }
+        var spans = TruePeakMeter()
+        samples.withUnsafeBufferPointer { all in
+            var start = 0
+            while start < all.count {
+                let end = min(start + 2 * 1_000, all.count)
+                spans.process(interleaved: UnsafeBufferPointer(rebasing: all[start..<end]))
+                start = end
+            }
+        }
+        #expect(spans.peak == everyFrame.peak)
+        let samplePeak = samples.map(abs).max() ?? 0
+        #expect(everyFrame.peak > samplePeak * 1.2)  // the spliced sine's inter-sample peak was the one found
     }
 
     /// A low sine has no inter-sample overshoot to speak of: true peak equals its amplitude.
