@@ -71,6 +71,7 @@ public struct LoudnessMeter: Sendable {
                 let bin = min(Int((loudness - Self.histogramFloorLUFS) / Self.histogramStepLU), Self.histogramBins - 1)
                 histogramPower[bin] += power
                 histogramCount[bin] += 1
+                integratedLUFS = integrated()
             }
         }
     }
@@ -91,7 +92,16 @@ public struct LoudnessMeter: Sendable {
     public private(set) var shortTermLUFS = -Double.infinity
 
     /// Gated integrated loudness of everything so far, LUFS; −∞ if no block passed the gates.
-    public var integratedLUFS: Double {
+    ///
+    /// Stored like the others, and recomputed only when a 400 ms block enters the histogram: the
+    /// live render loop publishes it every period, and a computed property copied the meter and its
+    /// histograms there (60 % of the daemon's CPU in perf).
+    public private(set) var integratedLUFS = -Double.infinity
+
+    /// BS.1770-4 §2.4 over the histogram: the mean power of the blocks above the absolute gate sets
+    /// the relative gate 10 LU below it; the loudness is the mean power of the blocks above both.
+    /// Mutating only so the histograms are read in place, never copied.
+    private mutating func integrated() -> Double {
         var power = 0.0
         var count = 0.0
         for bin in 0..<Self.histogramBins {
@@ -100,7 +110,9 @@ public struct LoudnessMeter: Sendable {
         }
         guard count > 0 else { return -.infinity }
         let relativeGate = Self.lufs(power: power / count) - 10
-        let firstBin = max(0, Int(((relativeGate - Self.histogramFloorLUFS) / Self.histogramStepLU).rounded(.down)))
+        // Truncation is the floor here: negative positions are clamped to bin 0 first. (`rounded(.down)`
+        // would touch FloatingPointRoundingRule's metadata, which the render thread must not.)
+        let firstBin = Int(max(0, (relativeGate - Self.histogramFloorLUFS) / Self.histogramStepLU))
         power = 0
         count = 0
         for bin in firstBin..<Self.histogramBins {
