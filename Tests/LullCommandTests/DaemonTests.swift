@@ -24,16 +24,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let strapSocket = folder.appendingPathComponent("strap.sock").path
         let capture = folder.appendingPathComponent("capture.raw").path
-        let recording = LullProcess.repositoryRoot
-            .appendingPathComponent("Tests/HRVCoreTests/Fixtures/rr/polar_h10_slow_breathing_brennan.txt").path
-        let emulator = Process()
-        emulator.executableURL = LullProcess.binary
-        emulator.arguments = ["emulate-strap", "--listen", "unix:\(strapSocket)", "--rr", recording]
-        emulator.standardOutput = FileHandle.nullDevice
-        emulator.standardError = FileHandle.nullDevice
-        try emulator.run()
+        let emulator = try EmulatedStrap.start(socket: strapSocket)
         defer { emulator.terminate() }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: strapSocket) { usleep(50_000) }
 
         let daemon = try DaemonProcess(
             folder: folder,
@@ -255,19 +247,9 @@ import Testing
         let folder = try Self.scratch("daemon-kiosk")
         defer { try? FileManager.default.removeItem(at: folder) }
         let strapSocket = folder.appendingPathComponent("strap.sock").path
-        let recording = LullProcess.repositoryRoot
-            .appendingPathComponent("Tests/HRVCoreTests/Fixtures/rr/polar_h10_slow_breathing_brennan.txt").path
-        let emulator = Process()
-        emulator.executableURL = LullProcess.binary
         // From its first second, 4 s without skin contact: the strap lies on the table, then is put on.
-        emulator.arguments = [
-            "emulate-strap", "--listen", "unix:\(strapSocket)", "--rr", recording, "--faults", "contact-off=1+4",
-        ]
-        emulator.standardOutput = FileHandle.nullDevice
-        emulator.standardError = FileHandle.nullDevice
-        try emulator.run()
+        let emulator = try EmulatedStrap.start(socket: strapSocket, faults: "contact-off=1+4")
         defer { if emulator.isRunning { emulator.terminate() } }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: strapSocket) { usleep(50_000) }
 
         let port = DaemonHTTP.freePort()
         let daemon = try DaemonProcess(

@@ -13,18 +13,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let socket = folder.appendingPathComponent("strap.sock").path
         let capture = folder.appendingPathComponent("capture.raw").path
-        let recording = LullProcess.repositoryRoot
-            .appendingPathComponent("Tests/HRVCoreTests/Fixtures/rr/polar_h10_slow_breathing_brennan.txt").path
-
-        let emulator = Process()
-        emulator.executableURL = LullProcess.binary
-        emulator.arguments = ["emulate-strap", "--listen", "unix:\(socket)", "--rr", recording, "--faults", "drop=30/2"]
-        emulator.standardOutput = FileHandle.nullDevice
-        emulator.standardError = FileHandle.nullDevice
-        try emulator.run()
+        let emulator = try EmulatedStrap.start(socket: socket, faults: "drop=30/2")
         defer { emulator.terminate() }
-        // Wait for the socket rather than for a fixed time.
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
 
         let minutes = 1.5
         let run = try LullProcess.run([

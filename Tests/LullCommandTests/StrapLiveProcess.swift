@@ -53,3 +53,23 @@ final class StrapLiveProcess {
 
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 }
+
+/// `lull emulate-strap` on a Unix socket, playing the slow-breathing Polar H10 recording, started
+/// and waited for until its socket exists. The caller terminates it.
+enum EmulatedStrap {
+    static let recording = LullProcess.repositoryRoot
+        .appendingPathComponent("Tests/HRVCoreTests/Fixtures/rr/polar_h10_slow_breathing_brennan.txt").path
+
+    static func start(socket: String, faults: String? = nil) throws -> Process {
+        let emulator = Process()
+        emulator.executableURL = LullProcess.binary
+        emulator.arguments =
+            ["emulate-strap", "--listen", "unix:\(socket)", "--rr", recording] + (faults.map { ["--faults", $0] } ?? [])
+        emulator.standardOutput = FileHandle.nullDevice
+        emulator.standardError = FileHandle.nullDevice
+        try emulator.run()
+        // Wait for the socket rather than for a fixed time.
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(50_000) }
+        return emulator
+    }
+}
