@@ -55,17 +55,10 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime (proc(5), fields 14 and 15)
 
 
-def status_kb(pid, key):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def rollup_kb(pid, key):
-    """A total from /proc/PID/smaps_rollup (proc(5)): Pss counts shared pages divided among users."""
-    with open(f"/proc/{pid}/smaps_rollup") as f:
+def proc_kb(pid, key, table="status"):
+    """A "Key: N kB" line of /proc/PID/status, or of smaps_rollup, whose Pss counts shared pages
+    divided among the processes that map them (proc(5))."""
+    with open(f"/proc/{pid}/{table}") as f:
         for line in f:
             if line.startswith(key + ":"):
                 return int(line.split()[1])
@@ -109,14 +102,14 @@ def main():
         last_cpu, last_t = cpu0, t0
         while time.monotonic() - t0 < args.minutes * 60:
             time.sleep(10)
-            rss.append(status_kb(pid, "VmRSS"))
+            rss.append(proc_kb(pid, "VmRSS"))
             if time.monotonic() - last_t >= 60:
                 c, t = cpu_seconds(pid), time.monotonic()
                 minute_cpu.append(100 * (c - last_cpu) / (t - last_t))
                 last_cpu, last_t = c, t
         cpu1, t1 = cpu_seconds(pid), time.monotonic()
-        hwm = status_kb(pid, "VmHWM")
-        anon, pss = status_kb(pid, "RssAnon"), rollup_kb(pid, "Pss")
+        hwm = proc_kb(pid, "VmHWM")
+        anon, pss = proc_kb(pid, "RssAnon"), proc_kb(pid, "Pss", "smaps_rollup")
         out = subprocess.run([lull, "status", "--json", "--socket", f"{folder}/control.sock"],
                              capture_output=True, text=True).stdout
         session = json.loads(out).get("session") or {}
