@@ -274,7 +274,11 @@ import Testing
         #expect((waiting["strap"] as? [String: Any])?["state"] as? String == "no_contact", "\(waiting)")
         #expect(waiting["state"] as? String == "idle", "no contact, no session")
 
-        let running = try daemon.status(until: { $0["state"] as? String == "running" }, seconds: 20)
+        // The daemon claims the session (state "running") before the journal's row exists, so the
+        // session's id appears a moment later: wait for both.
+        let running = try daemon.status(
+            until: { $0["state"] as? String == "running" && ($0["session"] as? [String: Any])?["id"] != nil },
+            seconds: 20)
         let session = try #require(running["session"] as? [String: Any], "\(daemon.stderr)")
         #expect(session["id"] as? Int == 1)
         #expect(session["minutes"] as? Double == 10)

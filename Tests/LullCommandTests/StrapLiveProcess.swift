@@ -11,7 +11,7 @@ final class StrapLiveProcess {
     /// `stdin`: a pipe the test writes to while the process runs (default: nothing to read).
     init(_ arguments: [String], stdin: Pipe? = nil) throws {
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("lull-strap-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = LullProcess.binary
         process.arguments = arguments
         process.standardOutput = stdoutPipe
