@@ -277,7 +277,7 @@ import Testing
         // The daemon claims the session (state "running") before the journal's row exists, so the
         // session's id appears a moment later: wait for both.
         let running = try daemon.status(
-            until: { $0["state"] as? String == "running" && ($0["session"] as? [String: Any])?["id"] != nil },
+            until: { $0["state"] as? String == "running" && ($0["session"] as? [String: Any])?["id"] as? Int != nil },
             seconds: 20)
         let session = try #require(running["session"] as? [String: Any], "\(daemon.stderr)")
         #expect(session["id"] as? Int == 1)
