@@ -21,4 +21,10 @@ if grep -E "^/.*/(Sources|Tests)/.*: (warning|error):" "$log" | grep -v "/.build
     echo "lull: the release build printed warnings from Lull's own code (above)" >&2
     exit 1
 fi
+# Many tests wait on real processes and sockets synchronously, each holding one of Swift
+# concurrency's cooperative threads (one per core). Swift Testing admits up to twice as many test
+# cases as cores and starts their time limits on admission, so on a loaded 2-core machine a case
+# could time out before it got a thread. Admitting one case per core keeps each time limit a
+# measure of that test alone.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-$(nproc)}"
 swift test -c release -Xswiftc -enable-testing --scratch-path .build-tests

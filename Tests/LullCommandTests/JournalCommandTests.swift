@@ -131,9 +131,10 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait until beats are committed (the recorder commits once a second).
+        // Wait until beats are committed (the recorder commits every 0.5 s); up to 30 s, as a
+        // loaded machine can take a while to start the process.
         var committed = 0
-        for _ in 0..<200 where committed < 3 {
+        for _ in 0..<600 where committed < 3 {
             usleep(50_000)
             if FileManager.default.fileExists(atPath: db), let database = try? SessionDatabase(path: db),
                 let id = try? database.sessions().first?.id
