@@ -29,6 +29,30 @@ import HRVCore
         #expect(throws: expected) { try RRText.parse(text) }
     }
 
+    /// Plain decimals take a fast path of their own; it must give bit for bit what the C library
+    /// (Swift's `Double(String)`) reads, for values of 1 to 15 digits with the dot anywhere.
+    @Test func decimalsReadBitForBitAsTheCLibraryReadsThem() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var lines: [String] = []
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let digitCount = Int(state >> 60) % 15 + 1
+            var limit: UInt64 = 1
+            for _ in 0..<digitCount { limit *= 10 }
+            let digits = String((state >> 4) % (limit - 1) + 1)
+            let padded = String(repeating: "0", count: digitCount - digits.count) + digits
+            let dot = Int((state >> 1) & 0xF) % (digitCount + 1)
+            let cut = padded.index(padded.startIndex, offsetBy: dot)
+            lines.append(String(padded[..<cut]) + "." + String(padded[cut...]))
+        }
+        // A first value of a million keeps the mean above 10 (no seconds-to-milliseconds scaling).
+        let parsed = try RRText.parse((["1000000"] + lines).joined(separator: "\n"))
+        let expected = try [1_000_000] + lines.map { try #require(Double($0), "\($0)") }
+        #expect(parsed.count == expected.count)
+        let mismatches = zip(parsed, expected).filter { $0.0.bitPattern != $0.1.bitPattern }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
     @Test func errorTextNamesTheLine() {
         #expect(RRTextError.notANumber(line: 3, text: "abc").description == "line 3: 'abc' is not a number")
     }
