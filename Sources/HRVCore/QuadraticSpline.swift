@@ -12,6 +12,8 @@ struct QuadraticSpline: Sendable {
     /// Knots (n + 3), then the lower, main and upper diagonals, the coefficients and the two
     /// reciprocal span products of each knot interval (`spans`) (n each).
     private var workspace: [Double] = []
+    /// Per grid point, how many knots it is the first point at or past (`evaluate`).
+    private var starts: [Int32] = []
 
     init() {}
 
@@ -24,16 +26,22 @@ struct QuadraticSpline: Sendable {
         let n = x.count
         precondition(n >= 3 && y.count == n && output.count >= grid.count)
         if workspace.count < 7 * n + 3 { workspace = [Double](repeating: 0, count: 7 * n + 3) }
+        if starts.count < grid.count + 1 { starts = [Int32](repeating: 0, count: grid.count + 1) }
         workspace.withUnsafeMutableBufferPointer { w in
-            let t = w.baseAddress!
-            let lower = t + (n + 3)
-            let diagonal = lower + n
-            let upper = diagonal + n
-            let c = upper + n
-            let left = c + n
-            let right = left + n
-            Self.solve(x.baseAddress!, y.baseAddress!, n, t, lower, diagonal, upper, c, left, right)
-            Self.evaluate(x.baseAddress!, y.baseAddress!, n, t, c, left, right, grid, output.baseAddress!)
+            starts.withUnsafeMutableBufferPointer { s in
+                let t = w.baseAddress!
+                let lower = t + (n + 3)
+                let diagonal = lower + n
+                let upper = diagonal + n
+                let c = upper + n
+                let left = c + n
+                let right = left + n
+                Self.solve(x.baseAddress!, y.baseAddress!, n, t, lower, diagonal, upper, c, left, right)
+                // The solve's diagonals are free again: they hold the intervals' quadratic coefficients.
+                Self.evaluate(
+                    x.baseAddress!, y.baseAddress!, n, t, c, left, right, lower, upper, s.baseAddress!, grid,
+                    output.baseAddress!)
+            }
         }
     }
 
@@ -136,51 +144,52 @@ struct QuadraticSpline: Sendable {
         return (1 / ((t[l + 1] - t[l - 1]) * h), 1 / ((t[l + 2] - t[l]) * h))
     }
 
-    /// s(g) on every grid point, one knot interval at a time: on interval l the spline is
-    /// c[l-1] + (c[l-2] - c[l-1]) B_{l-2} + (c[l] - c[l-1]) B_l, a quadratic with three numbers
-    /// per interval. Grid points beyond the last beat take the last RR value, as NeuroKit2's
+    /// s(g) on every grid point: on knot interval l the spline is
+    /// c[l-1] + (c[l-2] - c[l-1]) B_{l-2} + (c[l] - c[l-1]) B_l, a quadratic with three numbers per
+    /// interval. Grid points beyond the last beat take the last RR value, as NeuroKit2's
     /// `signal_interpolate` asks `interp1d` to (`fill_value`); those before the first, the first.
+    ///
+    /// The interval of each point is found without a branch per point: each knot first counts
+    /// itself at the first grid point at or past it (`starts`), and a running sum of those counts
+    /// walks l along the grid. Walking the intervals one by one instead, the loop over a
+    /// interval's 3 or 4 points ended at an unpredictable count and the mispredicted branches cost
+    /// more than the arithmetic.
     private static func evaluate(
         _ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ n: Int, _ t: UnsafePointer<Double>,
         _ c: UnsafePointer<Double>, _ leftSpans: UnsafePointer<Double>, _ rightSpans: UnsafePointer<Double>,
-        _ g: UniformGrid, _ out: UnsafeMutablePointer<Double>
+        _ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>,
+        _ starts: UnsafeMutablePointer<Int32>, _ g: UniformGrid, _ out: UnsafeMutablePointer<Double>
     ) {
         let count = g.count
-        let first = x[0]
-        let last = x[n - 1]
-        let start = g.start
-        let step = g.step
+        // Intervals l = 2 … n-1 cover [x₀, x_{n-1}] (the last one closed): points from `jFirst`
+        // (the first at or past x₀) up to `jEnd` (the first past x_{n-1}).
+        let jFirst = g.firstIndex(atOrAbove: x[0])
+        let jEnd = max(jFirst, g.firstIndex(above: x[n - 1]))
+        starts.update(repeating: 0, count: count + 1)
+        var l = 2
+        while l < n {
+            let middle = c[l - 1]
+            a[l] = (c[l - 2] - middle) * leftSpans[l]
+            b[l] = (c[l] - middle) * rightSpans[l]
+            // Interval l begins at knot t[l] (l ≥ 3); from the first point at or past it.
+            if l >= 3 { starts[min(max(g.firstIndex(atOrAbove: t[l]), jFirst), jEnd)] += 1 }
+            l += 1
+        }
         var j = 0
-        // The grid index runs as a Double (exact for integers): converting j anew on every point
-        // (cvtsi2sd writes only part of its register) tied each iteration to the one before.
-        var index = Double(g.firstIndex)
-        var gj = start + index * step
-        while j < count && gj < first {
+        while j < jFirst {
             out[j] = y[0]
             j += 1
-            index += 1
-            gj = start + index * step
         }
-        // Intervals l = 2 … n-1 cover [x₀, x_{n-1}]; the last one is closed.
-        var l = 2
-        while j < count && gj <= last {
-            while l < n - 1 && gj >= t[l + 1] { l += 1 }
-            let middle = c[l - 1]
-            let a = (c[l - 2] - middle) * leftSpans[l]
-            let b = (c[l] - middle) * rightSpans[l]
-            let lo = t[l]
-            let hi = t[l + 1]
-            let closed = l == n - 1
-            let end = closed ? last : hi
-            // Every grid point of this interval: below its end (or at the last beat, for the last).
-            repeat {
-                let v = hi - gj
-                let u = gj - lo
-                out[j] = middle + a * (v * v) + b * (u * u)
-                j += 1
-                index += 1
-                gj = start + index * step
-            } while j < count && (gj < end || (closed && gj <= last))
+        l = 2
+        var index = Double(g.firstIndex + jFirst)
+        while j < jEnd {
+            l &+= Int(starts[j])
+            let gj = g.start + index * g.step
+            let v = t[l + 1] - gj
+            let u = gj - t[l]
+            out[j] = c[l - 1] + a[l] * (v * v) + b[l] * (u * u)
+            j += 1
+            index += 1
         }
         while j < count {
             out[j] = y[n - 1]
@@ -195,7 +204,39 @@ struct UniformGrid {
     var start: Double
     var step: Double
     var count: Int
-    var firstIndex = 0
+    var firstIndex: Int
+    /// 1 / step, for estimates that the exact comparisons then correct.
+    private var reciprocalStep: Double
+
+    init(start: Double, step: Double, count: Int, firstIndex: Int = 0) {
+        self.start = start
+        self.step = step
+        self.count = count
+        self.firstIndex = firstIndex
+        reciprocalStep = 1 / step
+    }
 
     @inline(__always) subscript(_ i: Int) -> Double { start + Double(firstIndex + i) * step }
+
+    /// The first i in 0 … count with self[i] ≥ `value` (count when none): an estimate from the
+    /// step, then the exact comparisons (which move it at most a point or two).
+    @inline(__always) func firstIndex(atOrAbove value: Double) -> Int {
+        var i = estimate(value)
+        while i > 0 && self[i - 1] >= value { i -= 1 }
+        while i < count && self[i] < value { i += 1 }
+        return i
+    }
+
+    /// The first i in 0 … count with self[i] > `value` (count when none).
+    @inline(__always) func firstIndex(above value: Double) -> Int {
+        var i = estimate(value)
+        while i > 0 && self[i - 1] > value { i -= 1 }
+        while i < count && self[i] <= value { i += 1 }
+        return i
+    }
+
+    @inline(__always) private func estimate(_ value: Double) -> Int {
+        let position = ((value - start) * reciprocalStep).rounded(.up) - Double(firstIndex)
+        return position <= 0 ? 0 : position >= Double(count) ? count : Int(position)
+    }
 }
