@@ -107,17 +107,28 @@ public struct WelchSpectrum: Sendable {
         return FrequencyDomainMetrics(lfMs2: lf, hfMs2: hf)
     }
 
-    /// Trapezoid integral of the PSD over bins with low ≤ f < high; nil when it is zero.
+    /// Trapezoid integral of the PSD over bins with low ≤ f < high; nil when it is zero. Those
+    /// bins are consecutive (f = k·binWidth grows with k): the first is estimated from the band's
+    /// edge and settled by the same comparison, so only the band's own bins are visited.
     private func bandPower(_ band: (Double, Double), binWidth: Double) -> Double? {
-        var total = 0.0
-        var previous: (f: Double, p: Double)?
-        for k in 0..<power.count {
-            let f = Double(k) * binWidth
-            guard f >= band.0 && f < band.1 else { continue }
-            if let previous { total += (f - previous.f) * (power[k] + previous.p) / 2 }
-            previous = (f, power[k])
+        power.withUnsafeBufferPointer { p in
+            var k = min(p.count, max(0, Int((band.0 / binWidth).rounded(.down))))
+            while k > 0 && Double(k - 1) * binWidth >= band.0 { k -= 1 }
+            while k < p.count && !(Double(k) * binWidth >= band.0) { k += 1 }
+            guard k < p.count && Double(k) * binWidth < band.1 else { return nil }
+            var total = 0.0
+            var previousF = Double(k) * binWidth
+            var previousP = p[k]
+            k += 1
+            while k < p.count {
+                let f = Double(k) * binWidth
+                guard f < band.1 else { break }
+                total += (f - previousF) * (p[k] + previousP) / 2
+                (previousF, previousP) = (f, p[k])
+                k += 1
+            }
+            return total > 0 ? total : nil
         }
-        return total > 0 ? total : nil
     }
 
     /// Σ values, in four interleaved partial sums (one long chain of additions would wait on each).
