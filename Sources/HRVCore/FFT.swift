@@ -20,7 +20,8 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
     /// For each radix-4 stage (span L), W^j, W^2j, W^3j for j < L/4 with W = e^{-2πi/L}, stored as
     /// six runs of L/4 values (cos W^j, sin W^j, cos W^2j, …) so four butterflies load as one vector.
     private let twiddles: [Scalar]
-    private let bitReversed: [Int32]
+    /// bitReversed[i]: where `forwardToBitReversed` leaves X[i].
+    let bitReversed: [Int32]
     private let oddStage: Bool
     /// Spans of the radix-4 stages, smallest first, and where each stage's twiddles start.
     private let spans: [Int]

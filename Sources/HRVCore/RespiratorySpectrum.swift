@@ -83,20 +83,29 @@ public struct RespiratorySpectrum: Sendable {
                         window.withUnsafeBufferPointer { wb in
                             let x = sb.baseAddress!, re = rb.baseAddress!, im = ib.baseAddress!
                             let w = wb.baseAddress!
-                            // Remove the least-squares line.
+                            // Remove the least-squares line. Sums run on four lanes: one chain of
+                            // 256 additions waits on each addition's latency.
                             let n = Double(Self.sampleCount)
                             let meanX = (n - 1) / 2
-                            var meanY = 0.0
-                            for i in 0..<Self.sampleCount { meanY += x[i] }
-                            meanY /= n
-                            var sxy = 0.0
-                            var sxx = 0.0
-                            for i in 0..<Self.sampleCount {
-                                let dx = Double(i) - meanX
-                                sxy += dx * (x[i] - meanY)
-                                sxx += dx * dx
+                            var sums = SIMD4<Double>()
+                            var i = 0
+                            while i < Self.sampleCount {
+                                sums += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
+                                i += 4
                             }
-                            let slope = sxy / sxx
+                            let meanY = sums.sum() / n
+                            // Σ (i - meanX)² = n (n² - 1) / 12.
+                            let sxx = n * (n * n - 1) / 12
+                            var products = SIMD4<Double>()
+                            var dx = SIMD4<Double>(0, 1, 2, 3) - meanX
+                            i = 0
+                            while i < Self.sampleCount {
+                                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
+                                products += dx * (v - meanY)
+                                dx += 4
+                                i += 4
+                            }
+                            let slope = products.sum() / sxx
                             // Samples 2m and 2m+1 as real and imaginary parts; past the 256
                             // samples, the zero padding.
                             for m in 0..<(Self.sampleCount / 2) {
@@ -106,10 +115,14 @@ public struct RespiratorySpectrum: Sendable {
                             }
                             (re + Self.sampleCount / 2).update(repeating: 0, count: half - Self.sampleCount / 2)
                             (im + Self.sampleCount / 2).update(repeating: 0, count: half - Self.sampleCount / 2)
-                            fft.forward(real: rb, imaginary: ib)
+                            fft.forwardToBitReversed(real: re, imaginary: im)
                             twiddleReal.withUnsafeBufferPointer { cb in
                                 twiddleImaginary.withUnsafeBufferPointer { tb in
-                                    Self.separate(re, im, cb.baseAddress!, tb.baseAddress!, pb.baseAddress!, half)
+                                    fft.bitReversed.withUnsafeBufferPointer { order in
+                                        Self.separate(
+                                            re, im, order.baseAddress!, cb.baseAddress!, tb.baseAddress!,
+                                            pb.baseAddress!, half)
+                                    }
                                 }
                             }
                         }
@@ -142,15 +155,20 @@ public struct RespiratorySpectrum: Sendable {
         return Estimate(coherence: coherence, breathingRatePerMinute: breathingHz * 60)
     }
 
-    /// |X[k]|² for k = 0 … half from the complex transform Z of the even (real parts) and odd
-    /// (imaginary parts) samples: E = (Z[k] + conj Z[half-k]) / 2 and O = (Z[k] - conj Z[half-k]) / 2i
-    /// are the transforms of the even and odd samples, and X[k] = E + e^{-2πik/N} O.
+    /// The highest bin read: the breathing search's upper end (0.5 Hz) and its right neighbour.
+    static let highestBin = Int((0.5 / (samplingRateHz / Double(paddedCount))).rounded()) + 1
+
+    /// |X[k]|² for k = 0 … `highestBin` from the complex transform Z of the even (real parts) and
+    /// odd (imaginary parts) samples, Z[k] at `order[k]` (bit-reversed): E = (Z[k] + conj Z[half-k]) / 2
+    /// and O = (Z[k] - conj Z[half-k]) / 2i are the transforms of the even and odd samples, and
+    /// X[k] = E + e^{-2πik/N} O. Bins above `highestBin` are never read, so not computed.
     private static func separate(
-        _ re: UnsafePointer<Double>, _ im: UnsafePointer<Double>, _ cosine: UnsafePointer<Double>,
-        _ sine: UnsafePointer<Double>, _ power: UnsafeMutablePointer<Double>, _ half: Int
+        _ re: UnsafePointer<Double>, _ im: UnsafePointer<Double>, _ order: UnsafePointer<Int32>,
+        _ cosine: UnsafePointer<Double>, _ sine: UnsafePointer<Double>, _ power: UnsafeMutablePointer<Double>,
+        _ half: Int
     ) {
-        for k in 0...half {
-            let a = k == half ? 0 : k, b = k == 0 ? 0 : half - k
+        for k in 0...highestBin {
+            let a = Int(order[k]), b = Int(order[k == 0 ? 0 : half - k])
             let er = (re[a] + re[b]) / 2, ei = (im[a] - im[b]) / 2
             let or = (im[a] + im[b]) / 2, oi = -(re[a] - re[b]) / 2
             let xr = er + cosine[k] * or - sine[k] * oi
