@@ -57,7 +57,7 @@ struct HRVCommand: ParsableCommand {
         // Artifact counts belong to the raw beats; the corrected blocks report the same counts.
         let report = HRVReport(
             file: file, windowSeconds: self.window, stepSeconds: step ?? window, beats: milliseconds.count,
-            raw: work.analysis(0), corrected: work.analysis(1))
+            raw: work.analysis(0, windows: !json), corrected: work.analysis(1, windows: !json))
         if json {
             try report.writeJSON(windowParts: work.jsonParts()) { try writeStandardOutput($0) }
         } else {
@@ -114,6 +114,7 @@ private final class AnalysisWork: @unchecked Sendable {
     private var corrected: RecordingAnalysis.Series?
     private var runs: [[Run?]] = []
     private var wholes: [HRVWindowResult?] = [nil, nil]
+    private var wholeFrequency: [FrequencyDomainMetrics?] = [nil, nil]
     private var parts: [JSONWriter?] = []
     private var estimators: [WelchSpectrum] = []
 
@@ -125,23 +126,36 @@ private final class AnalysisWork: @unchecked Sendable {
         self.windowSeconds = windowSeconds
         self.stepSeconds = stepSeconds
         // About 16 windows per run at the least (a run first replays the ~W seconds before its
-        // first window closes), at most 8 runs per series (a day at a 10 s step: ~1,070 windows each).
+        // first window closes), at most 12 runs per series. Runs shrink towards the end (weights
+        // 4, …, 4, 3, 2, 1): the last tasks are short, so neither core idles long while the other
+        // finishes (a day at a 10 s step: runs of ~820 windows, the last of ~200).
         let lastTime = rawBeats.last?.beatTimeSeconds ?? 0
         let fullWindows = max(0, Int(((lastTime - windowSeconds) / stepSeconds).rounded(.down)) + 1)
-        let runCount = max(1, min(8, fullWindows / 16))
-        runStarts = (0..<runCount).map { fullWindows * $0 / runCount }
+        let runCount = max(1, min(12, fullWindows / 16))
+        let weights = (0..<runCount).map { min(4, runCount - $0) }
+        let totalWeight = weights.reduce(0, +)
+        var starts: [Int] = []
+        var weightBefore = 0
+        for weight in weights {
+            starts.append(fullWindows * weightBefore / totalWeight)
+            weightBefore += weight
+        }
+        runStarts = starts
         runs = [[Run?]](repeating: [Run?](repeating: nil, count: runCount), count: 2)
         parts = [JSONWriter?](repeating: nil, count: runCount)
 
         // Tasks in the order they are preferred when several are ready: the filter passes first
-        // (everything corrected waits for them), the long whole-recording spectra next, runs and
-        // their JSON last, so the final tasks are short.
+        // (everything corrected waits for them), the long whole-recording spectra next (the raw
+        // one needs no flags, so the second core starts on it while the first pass runs), runs
+        // and their JSON last, so the final tasks are short.
         let firstPass = 0
         let refine = 1
         tasks.append(Task(needs: []) { $0.firstPass() })
         tasks.append(Task(needs: [firstPass]) { $0.refine() })
-        tasks.append(Task(needs: [firstPass]) { $0.whole(0) })
-        tasks.append(Task(needs: [refine]) { $0.whole(1) })
+        tasks.append(Task(needs: []) { $0.wholeSpectrum(0) })
+        tasks.append(Task(needs: [firstPass]) { $0.wholeTimeDomain(0) })
+        tasks.append(Task(needs: [refine]) { $0.wholeTimeDomain(1) })
+        tasks.append(Task(needs: [refine]) { $0.wholeSpectrum(1) })
         for run in 0..<runCount {
             let raw = tasks.count
             let lastBeat = RecordingAnalysis.lastBeatIndex(
@@ -164,15 +178,17 @@ private final class AnalysisWork: @unchecked Sendable {
         }
     }
 
-    /// The whole block and every window of series 0 (raw) or 1 (corrected), after `run`.
-    func analysis(_ series: Int) -> (whole: HRVWindowResult, windows: [HRVWindowResult]) {
+    /// The whole block and (with `windows`) every window of series 0 (raw) or 1 (corrected),
+    /// after `run`. The JSON has the windows already, written run by run.
+    func analysis(_ series: Int, windows withWindows: Bool) -> (whole: HRVWindowResult, windows: [HRVWindowResult]) {
         locked {
             var whole = wholes[series]!
+            whole.frequencyDomain = wholeFrequency[series]
             var totals = RespiratoryTotals()
             var windows: [HRVWindowResult] = []
             for run in runs[series] {
                 totals.add(run!.respiratory)
-                windows += run!.windows
+                if withWindows { windows += run!.windows }
             }
             whole.coherence = totals.meanCoherence
             whole.breathingRatePerMinute = totals.meanBreathingRatePerMinute
@@ -201,11 +217,17 @@ private final class AnalysisWork: @unchecked Sendable {
         locked { corrected = series }
     }
 
-    private func whole(_ index: Int) {
+    /// LF/HF of the whole series (the raw beats are there from the start).
+    private func wholeSpectrum(_ index: Int) {
+        let frequency = RecordingAnalysis.frequencyDomain(of: index == 0 ? rawBeats : series(1).corrected)
+        locked { wholeFrequency[index] = frequency }
+    }
+
+    private func wholeTimeDomain(_ index: Int) {
         let s = series(index)
-        let beats = index == 0 ? s.raw : s.corrected
-        var whole = RecordingAnalysis.wholeTimeDomain(of: beats, flags: index == 0 ? s.rawFlags : s.correctedFlags)
-        whole.frequencyDomain = RecordingAnalysis.frequencyDomain(of: beats)
+        let whole = index == 0
+            ? RecordingAnalysis.wholeTimeDomain(of: s.raw, flags: s.rawFlags)
+            : RecordingAnalysis.wholeTimeDomain(of: s.corrected, flags: s.correctedFlags)
         locked { wholes[index] = whole }
     }
 
