@@ -125,12 +125,7 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
                             j &+= 4
                         }
                     } else if quarter == 1 {
-                        if start & 15 == 0 && start &+ 16 <= n {
-                            Self.fourButterflies(re, im, start, transposed)
-                            start &+= 12
-                        } else {
-                            Self.butterfly(Scalar.self, re, im, start, 1, nil, 0, transposed)
-                        }
+                        Self.butterfly(Scalar.self, re, im, start, 1, nil, 0, transposed)
                     } else {
                         for j in 0..<quarter {
                             Self.butterfly(Scalar.self, re, im, start &+ j, quarter, w, j, transposed)
@@ -157,44 +152,6 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
         }
     }
 
-    /// The span-4 stage's butterflies on x[i0 ..< i0+16], four blocks of four neighbours: the
-    /// blocks are transposed so that lane b holds block b, the butterflies run on SIMD4 lanes
-    /// (their twiddles are all 1), and the results are transposed back. One at a time, these
-    /// scalar butterflies took a fifth of the transform's time.
-    @inline(__always)
-    private static func fourButterflies(_ re: Pointer, _ im: Pointer, _ i0: Int, _ transposed: Bool) {
-        typealias V = SIMD4<Scalar>
-        let (y0r, y1r, y2r, y3r) = transpose(V.load(re, i0), V.load(re, i0 &+ 4), V.load(re, i0 &+ 8), V.load(re, i0 &+ 12))
-        let (y0i, y1i, y2i, y3i) = transpose(V.load(im, i0), V.load(im, i0 &+ 4), V.load(im, i0 &+ 8), V.load(im, i0 &+ 12))
-        // As `butterfly` with no twiddles: the transpose swaps the roles of positions 1 and 2.
-        let (s, e, f, g) = transposed
-            ? radix4((y0r, y0i), (y2r, y2i), (y1r, y1i), (y3r, y3i))
-            : radix4((y0r, y0i), (y1r, y1i), (y2r, y2i), (y3r, y3i))
-        // Outputs at positions 0, 1, 2, 3: the sum, then f, e, g (e, f, g transposed).
-        let (o1, o2) = transposed ? (e, f) : (f, e)
-        let (r0, r1, r2, r3) = transpose(s.0, o1.0, o2.0, g.0)
-        let (m0, m1, m2, m3) = transpose(s.1, o1.1, o2.1, g.1)
-        r0.store(re, i0)
-        r1.store(re, i0 &+ 4)
-        r2.store(re, i0 &+ 8)
-        r3.store(re, i0 &+ 12)
-        m0.store(im, i0)
-        m1.store(im, i0 &+ 4)
-        m2.store(im, i0 &+ 8)
-        m3.store(im, i0 &+ 12)
-    }
-
-    /// The 4 × 4 transpose of rows v0 … v3.
-    @inline(__always)
-    private static func transpose(
-        _ v0: SIMD4<Scalar>, _ v1: SIMD4<Scalar>, _ v2: SIMD4<Scalar>, _ v3: SIMD4<Scalar>
-    ) -> (SIMD4<Scalar>, SIMD4<Scalar>, SIMD4<Scalar>, SIMD4<Scalar>) {
-        let p = SIMD8(lowHalf: v0, highHalf: v1), q = SIMD8(lowHalf: v2, highHalf: v3)
-        let evens = SIMD8(lowHalf: p.evenHalf, highHalf: q.evenHalf)  // columns 0 and 2, row by row
-        let odds = SIMD8(lowHalf: p.oddHalf, highHalf: q.oddHalf)  // columns 1 and 3
-        return (evens.evenHalf, odds.evenHalf, evens.oddHalf, odds.oddHalf)
-    }
-
     /// One radix-4 butterfly (or four neighbouring ones on SIMD4 lanes) on x[i0], x[i0+q], x[i0+2q],
     /// x[i0+3q]. In bit-reversed order these blocks hold the sub-transforms of residues 0, 2, 1, 3,
     /// so the twiddles W^2j, W^j, W^3j go to positions 1, 2, 3. `w` points at the stage's six runs
@@ -218,36 +175,28 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
         let (u1r, u1i) = transposed ? (y2r, y2i) : rotate(y1r, y1i, 1)
         let (u2r, u2i) = transposed ? (y1r, y1i) : rotate(y2r, y2i, 0)
         let (u3r, u3i) = transposed ? (y3r, y3i) : rotate(y3r, y3i, 2)
-        let (sum, e, f, g) = radix4((y0r, y0i), (u1r, u1i), (u2r, u2i), (u3r, u3i))
+        let ar = y0r + u1r, ai = y0i + u1i
+        let br = y0r - u1r, bi = y0i - u1i
+        let cr = u2r + u3r, ci = u2i + u3i
+        let dr = u2r - u3r, di = u2i - u3i
+        let (er, ei) = (ar - cr, ai - ci)
+        let (fr, fi) = (br + di, bi - dr)  // b - i·d
+        let (gr, gi) = (br - di, bi + dr)  // b + i·d
         @inline(__always) func put(_ value: (V, V), _ i: Int) {
             value.0.store(re, i)
             value.1.store(im, i)
         }
-        put(sum, i0)
+        put((ar + cr, ai + ci), i0)
         if transposed {
             // Twiddles on the outputs.
-            put(rotate(e.0, e.1, 1), i1)
-            put(rotate(f.0, f.1, 0), i2)
-            put(rotate(g.0, g.1, 2), i3)
+            put(rotate(er, ei, 1), i1)
+            put(rotate(fr, fi, 0), i2)
+            put(rotate(gr, gi, 2), i3)
         } else {
-            put(e, i2)
-            put(f, i1)
-            put(g, i3)
+            put((er, ei), i2)
+            put((fr, fi), i1)
+            put((gr, gi), i3)
         }
-    }
-
-    /// The sums of a radix-4 butterfly on (real, imaginary) pairs, its inputs already twiddled:
-    /// a = y0 + u1, b = y0 - u1, c = u2 + u3, d = u2 - u3; returns a + c, e = a - c,
-    /// f = b - i·d and g = b + i·d.
-    @inline(__always)
-    private static func radix4<V: FFTLanes>(
-        _ y0: (V, V), _ u1: (V, V), _ u2: (V, V), _ u3: (V, V)
-    ) -> (sum: (V, V), e: (V, V), f: (V, V), g: (V, V)) where V.Element == Scalar {
-        let ar = y0.0 + u1.0, ai = y0.1 + u1.1
-        let br = y0.0 - u1.0, bi = y0.1 - u1.1
-        let cr = u2.0 + u3.0, ci = u2.1 + u3.1
-        let dr = u2.0 - u3.0, di = u2.1 - u3.1
-        return ((ar + cr, ai + ci), (ar - cr, ai - ci), (br + di, bi - dr), (br - di, bi + dr))
     }
 }
 
