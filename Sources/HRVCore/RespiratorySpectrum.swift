@@ -83,22 +83,16 @@ public struct RespiratorySpectrum: Sendable {
                         window.withUnsafeBufferPointer { wb in
                             let x = sb.baseAddress!, re = rb.baseAddress!, im = ib.baseAddress!
                             let w = wb.baseAddress!
-                            // Remove the least-squares line. Sums run on four lanes: one chain of
-                            // 256 additions waits on each addition's latency.
+                            // Remove the least-squares line. Sums run on four lanes (256 samples, a
+                            // multiple of 4): one chain of 256 additions waits on each addition's latency.
                             let n = Double(Self.sampleCount)
                             let meanX = (n - 1) / 2
-                            var sums = SIMD4<Double>()
-                            var i = 0
-                            while i < Self.sampleCount {
-                                sums += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
-                                i += 4
-                            }
-                            let meanY = sums.sum() / n
+                            let meanY = fourLaneSum(UnsafeBufferPointer(start: x, count: Self.sampleCount)) / n
                             // Σ (i - meanX)² = n (n² - 1) / 12.
                             let sxx = n * (n * n - 1) / 12
                             var products = SIMD4<Double>()
                             var dx = SIMD4<Double>(0, 1, 2, 3) - meanX
-                            i = 0
+                            var i = 0
                             while i < Self.sampleCount {
                                 let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
                                 products += dx * (v - meanY)

@@ -70,7 +70,7 @@ public struct WelchSpectrum: Sendable {
         var maxBin = 0
         while Double(maxBin + 1) * binWidth < Self.hfBand.1 { maxBin += 1 }
 
-        let mean = signal.withUnsafeBufferPointer { Self.sum(UnsafeBufferPointer(rebasing: $0[..<count])) } / n
+        let mean = signal.withUnsafeBufferPointer { fourLaneSum(UnsafeBufferPointer(rebasing: $0[..<count])) } / n
         let (window, windowEnergy) = hannWindow(segmentLength)
 
         if transforms[segmentLength]?.maxBin != maxBin {
@@ -129,23 +129,6 @@ public struct WelchSpectrum: Sendable {
             }
             return total > 0 ? total : nil
         }
-    }
-
-    /// Σ values, in four interleaved partial sums (one long chain of additions would wait on each).
-    private static func sum(_ values: UnsafeBufferPointer<Double>) -> Double {
-        var partial = SIMD4<Double>()
-        var i = 0
-        let v = values.baseAddress!
-        while i + 4 <= values.count {
-            partial += UnsafeRawPointer(v + i).loadUnaligned(as: SIMD4<Double>.self)
-            i += 4
-        }
-        var total = partial.sum()
-        while i < values.count {
-            total += v[i]
-            i += 1
-        }
-        return total
     }
 
     /// SciPy `get_window("hann", M)`: the periodic ("DFT-even") Hann window, and Σw².
