@@ -6,7 +6,8 @@
 # says what is checked). Screenshots of the start, session and summary screens at 1280x800 and 800x480
 # go to SHOTS_DIR.
 # Usage: scripts/kiosk-test.sh [SHOTS_DIR]   (default /tmp/lull-kiosk-shots)
-#   LULL_SCRATCH_PATH=.build-NAME builds into another folder (default .build, as scripts/test.sh).
+#   LULL=PATH uses that binary and builds nothing; else LULL_SCRATCH_PATH=.build-NAME builds into
+#   another folder (default .build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shots="${1:-/tmp/lull-kiosk-shots}"
@@ -22,12 +23,16 @@ if ! "$venv/bin/python" -c "import selenium" 2>/dev/null; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check "selenium==4.51.0"
 fi
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! swift build -c release --product lull --scratch-path "$scratch" >"$log" 2>&1; then
-    cat "$log" >&2
-    echo "lull: the release build failed" >&2
-    exit 1
+# LULL names a binary already built (scripts/test.sh passes its own build, so CI builds once).
+lull="${LULL:-}"
+if [ -z "$lull" ]; then
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    if ! swift build -c release --product lull --scratch-path "$scratch" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "lull: the release build failed" >&2
+        exit 1
+    fi
+    lull="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/lull"
 fi
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
-"$venv/bin/python" Tests/kiosk/kiosk_test.py --lull "$bin/lull" --shots "$shots"
+"$venv/bin/python" Tests/kiosk/kiosk_test.py --lull "$lull" --shots "$shots"

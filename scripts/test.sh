@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The whole test run, from a clean clone: system packages, a release build (which also proves the
-# render path's real-time checks and shows any warnings), then every test suite.
+# The whole test run, from a clean clone: system packages, one release build (which also proves the
+# render path's real-time checks and shows any warnings), the system checks that drive that build's
+# `lull` binary (a real browser; later a VM and a booted systemd), then every test suite.
 #
-# The suites run on an optimised build (-enable-testing keeps @testable imports working): the
-# audio and HRV suites render and analyse minutes of real signal, which in a debug build takes
-# minutes of CPU and starves the socket suites' time limits on a 2-core machine.
+# One build serves everything: the suites run on an optimised build (-enable-testing keeps
+# @testable imports working), because the audio and HRV suites render and analyse minutes of real
+# signal, which in a debug build takes minutes of CPU and starves the socket suites' time limits on a
+# 2-core machine; the scripts take the same build's binary through LULL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
+scratch=.build-tests
+flags=(-c release -Xswiftc -enable-testing --scratch-path "$scratch")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! swift build -c release >"$log" 2>&1; then
+if ! swift build "${flags[@]}" --build-tests >"$log" 2>&1; then
     cat "$log" >&2
     echo "lull: the release build failed" >&2
     exit 1
@@ -21,10 +25,15 @@ if grep -E "^/.*/(Sources|Tests)/.*: (warning|error):" "$log" | grep -v "/.build
     echo "lull: the release build printed warnings from Lull's own code (above)" >&2
     exit 1
 fi
+lull="$PWD/$scratch/release/lull"
+
+# The kiosk page in headless Chromium against a real daemon.
+LULL="$lull" bash scripts/kiosk-test.sh
+
 # Many tests wait on real processes and sockets synchronously, each holding one of Swift
 # concurrency's cooperative threads (one per core). Swift Testing admits up to twice as many test
 # cases as cores and starts their time limits on admission, so on a loaded 2-core machine a case
 # could time out before it got a thread. Admitting one case per core keeps each time limit a
 # measure of that test alone.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-$(nproc)}"
-swift test -c release -Xswiftc -enable-testing --scratch-path .build-tests
+swift test "${flags[@]}" --skip-build
