@@ -95,6 +95,10 @@ let package = Package(
         // The therapist's side of the journal: the HTML report (inline SVG) and the exports.
         .target(name: "JournalReport", dependencies: ["HRVCore", "SessionStore"], swiftSettings: strictSettings),
 
+        // `lull session --source stdin`: its line splitter (bounded lines) and beat parser, apart so a
+        // fuzz target can reach them.
+        .target(name: "StdinBeats", dependencies: ["HRVCore"], swiftSettings: strictSettings),
+
         // MARK: Composition root
         .executableTarget(
             name: "lull",
@@ -105,7 +109,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "LullConfig", "SystemdSupport",
+                "LullConfig", "SystemdSupport", "StdinBeats",
             ],
             swiftSettings: strictSettings
         ),
@@ -113,6 +117,8 @@ let package = Package(
         // MARK: Fuzz targets (libFuzzer: swift build -c release --sanitize=fuzzer --product Fuzz...)
         .executableTarget(name: "FuzzHeartRateMeasurement", dependencies: ["BLEProtocol"], swiftSettings: strictSettings),
         .executableTarget(name: "FuzzATTPDU", dependencies: ["BLEProtocol"], swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzRRText", dependencies: ["HRVCore"], swiftSettings: strictSettings),
+        .executableTarget(name: "FuzzStdinLine", dependencies: ["StdinBeats"], swiftSettings: strictSettings),
 
         // MARK: Tests (Swift Testing)
         .testTarget(name: "HRVCoreTests", dependencies: ["HRVCore"], resources: [.copy("Fixtures")]),
@@ -124,7 +130,7 @@ let package = Package(
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
-        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore", "JournalReport"]),
+        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore", "JournalReport", "StdinBeats"]),
         .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
         .testTarget(
             name: "SystemdSupportTests",

@@ -5,6 +5,8 @@ public enum RRTextError: Error, Equatable, CustomStringConvertible {
     case notANumber(line: Int, text: String)
     case notPositive(line: Int, value: Double)
     case tooManyColumns(line: Int, count: Int)
+    /// Outside `RRBounds.recordedMilliseconds`, after the seconds-or-milliseconds decision.
+    case outOfRange(line: Int, milliseconds: Double)
     case empty
     case tooShort(count: Int)
 
@@ -14,6 +16,9 @@ public enum RRTextError: Error, Equatable, CustomStringConvertible {
         case .notPositive(let line, let value): "line \(line): RR interval \(value) is not a positive duration"
         case .tooManyColumns(let line, let count):
             "line \(line): \(count) columns; expected one RR value, or a beat time and an RR value"
+        case .outOfRange(let line, let milliseconds):
+            "line \(line): RR interval \(milliseconds) ms is outside \(Int(RRBounds.recordedMilliseconds.lowerBound))-"
+                + "\(Int(RRBounds.recordedMilliseconds.upperBound)) ms"
         case .empty: "no RR intervals in it"
         case .tooShort(let count): "only \(count) RR interval\(count == 1 ? "" : "s"); at least 3 are needed"
         }
@@ -46,6 +51,10 @@ public enum RRText {
         values.reserveCapacity(bytes.count / 5)
         var lineNumber = 0
         var sawData = false
+        // The first value outside the accepted range, read as milliseconds and read as seconds: which
+        // one counts is known only at the end, when the mean decides the unit.
+        var outOfRangeAsMilliseconds: (line: Int, value: Double)?
+        var outOfRangeAsSeconds: (line: Int, value: Double)?
         var lineStart = 0
         let n = bytes.count
         while lineStart < n {
@@ -90,12 +99,22 @@ public enum RRText {
             guard value > 0 else { throw .notPositive(line: lineNumber, value: value) }
             sawData = true
             values.append(value)
+            if outOfRangeAsMilliseconds == nil && !RRBounds.recordedMilliseconds.contains(value) {
+                outOfRangeAsMilliseconds = (lineNumber, value)
+            }
+            if outOfRangeAsSeconds == nil && !RRBounds.recordedMilliseconds.contains(value * 1000) {
+                outOfRangeAsSeconds = (lineNumber, value * 1000)
+            }
         }
         guard !values.isEmpty else { throw .empty }
         guard values.count >= 3 else { throw .tooShort(count: values.count) }
         var sum = 0.0
         for v in values { sum += v }
-        if sum / Double(values.count) < 10 {
+        let inSeconds = sum / Double(values.count) < 10
+        if let bad = inSeconds ? outOfRangeAsSeconds : outOfRangeAsMilliseconds {
+            throw .outOfRange(line: bad.line, milliseconds: bad.value)
+        }
+        if inSeconds {
             for i in values.indices { values[i] *= 1000 }
         }
         return values
@@ -113,7 +132,7 @@ public enum RRText {
     /// "How to read floating point numbers accurately", PLDI): the digits as an integer below 2⁵³
     /// and a power of ten up to 10²² are both exact doubles, so one division rounds correctly and
     /// gives strtod's value. Anything else goes to strtod.
-    private static func number(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+    static func number(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var k = start
         let negative = p[k] == UInt8(ascii: "-")
         if negative || p[k] == UInt8(ascii: "+") { k += 1 }

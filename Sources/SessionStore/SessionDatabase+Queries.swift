@@ -94,7 +94,7 @@ extension SessionDatabase {
                 }
             }
         } catch {
-            throw .write(Self.describe(error))
+            throw .read(path: path, reason: Self.describe(error))
         }
     }
 
@@ -108,7 +108,7 @@ extension SessionDatabase {
                 ).map(Self.storedBeat)
             }
         } catch {
-            throw .write(Self.describe(error))
+            throw .read(path: path, reason: Self.describe(error))
         }
     }
 
@@ -125,7 +125,7 @@ extension SessionDatabase {
                 return (outcome, kinds)
             }
         } catch {
-            throw .write(Self.describe(error))
+            throw .read(path: path, reason: Self.describe(error))
         }
     }
 }

@@ -79,7 +79,7 @@ extension SessionDatabase {
                 return StoredSession(record: record, beats: beats, snapshots: snapshots, music: music, events: events)
             }
         } catch {
-            throw .write(Self.describe(error))
+            throw .read(path: path, reason: Self.describe(error))
         }
     }
 

@@ -15,13 +15,14 @@ public final class SessionDatabase: Sendable {
     public let path: String
     let queue: DatabaseQueue
 
-    /// Opens (creating with mode 0600 if absent) and migrates the journal at `path`, then marks
+    /// Opens (creating with mode 0600 if absent, making it and its -wal and -shm files 0600 if not) and migrates the journal at `path`, then marks
     /// sessions whose process is gone as interrupted (see `recoverInterrupted`).
     public init(path: String, isProcessAlive: (Int32) -> Bool = SessionDatabase.isProcessAlive)
         throws(SessionJournalError)
     {
         self.path = path
         try Self.createIfAbsent(path)
+        try Self.enforcePrivateMode(path)
         try Self.checkIsOurs(path)
         do {
             var configuration = Configuration()
@@ -44,7 +45,7 @@ public final class SessionDatabase: Sendable {
         } catch let error as SessionJournalError {
             throw error
         } catch {
-            throw .cannotOpen(path: path, reason: Self.describe(error))
+            throw Self.isDamaged(error) ? .read(path: path, reason: Self.describe(error)) : .cannotOpen(path: path, reason: Self.describe(error))
         }
         _ = try recoverInterrupted(isProcessAlive: isProcessAlive)
     }
@@ -80,7 +81,7 @@ public final class SessionDatabase: Sendable {
                 return recovered
             }
         } catch {
-            throw .write(Self.describe(error))
+            throw Self.isDamaged(error) ? .read(path: path, reason: Self.describe(error)) : .write(Self.describe(error))
         }
     }
 
@@ -151,6 +152,12 @@ public final class SessionDatabase: Sendable {
         // An SQLite file with no tables and no id is an empty database someone created for us.
         if applicationID == 0 && tables == 0 { return }
         throw .foreign(path: path, applicationID: applicationID, tables: tables)
+    }
+
+    /// A damaged file (SQLITE_CORRUPT, SQLITE_NOTADB): whatever the statement, the journal cannot be read.
+    static func isDamaged(_ error: any Error) -> Bool {
+        guard let error = error as? DatabaseError else { return false }
+        return error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
     }
 
     /// One line from a GRDB error (its description can span lines with the SQL).

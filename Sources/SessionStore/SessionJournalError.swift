@@ -13,6 +13,8 @@ public enum SessionJournalError: Error, Equatable, CustomStringConvertible {
     case newerSchema(path: String)
     /// A statement failed after the journal was open.
     case write(String)
+    /// A query of a read-only command failed (a damaged file, an I/O error).
+    case read(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum SessionJournalError: Error, Equatable, CustomStringConvertible {
             "\(path): a Lull journal from a newer Lull (unknown migrations); left untouched"
         case .write(let reason):
             "session journal write failed: \(reason)"
+        case .read(let path, let reason):
+            "\(path): cannot read the journal: \(reason)"
         }
     }
 }

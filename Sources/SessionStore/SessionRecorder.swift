@@ -75,6 +75,12 @@ private let monotonicOrigin = ContinuousClock.now
 /// about 0.7 s, so a power cut loses at most the last second. A failed write
 /// never throws into the session, because the music must not stop for the journal: the first
 /// failure is reported through `report` (one line) and the rows are kept to retry at the next commit.
+///
+/// A journal that cannot be written (a full disk) is a `journal_error` event at the session time
+/// the writes started failing, written with the kept rows once they can be. When the end of the
+/// session cannot be written (or kept rows had to be dropped), the session is closed as
+/// `interrupted` with a `journal_unwritable` event giving the reason, and its summary stays in
+/// memory until `retryClose()` writes them: what was committed before stays as it was.
 public final class SessionRecorder {
     public let database: SessionDatabase
     public private(set) var sessionID: Int64?
@@ -83,12 +89,20 @@ public final class SessionRecorder {
     public private(set) var failedCommits = 0
     /// Session time of the newest beat or event handed in, seconds (where an error is placed).
     public private(set) var lastSeconds = 0.0
+    /// Why the last commit failed, nil once one succeeds (for `lull status`).
+    public private(set) var writeError: String?
+    /// Kept rows dropped because writes failed for too long.
+    public private(set) var droppedRows = 0
+    /// True after `finish` while the session's end waits for the journal to accept it.
+    public var awaitingClose: Bool { closing != nil }
 
     private let commitEverySeconds: Double
     private let now: () -> Double
     private let report: (String) -> Void
     private var pending: [PendingRow] = []
     private var lastCommitSeconds: Double
+    /// The outcome and summary `finish` was given, kept until they are written.
+    private var closing: (outcome: SessionOutcome, summary: String?)?
     /// Buffer limit while writes fail, so a dead disk cannot grow memory without bound (about
     /// 14 hours of beats at 70 bpm); past it the oldest rows are dropped.
     private let maxPendingRows = 60_000
@@ -167,28 +181,58 @@ public final class SessionRecorder {
     /// Commits when a second has passed; for the session loop to call while no beats come.
     public func tick() { commitIfDue() }
 
-    /// Commits what is buffered and sets the outcome and summary, in one transaction.
+    /// Commits what is buffered and sets the outcome and summary, in one transaction. When that
+    /// cannot be written, the session is to be closed as `interrupted` by `retryClose()`.
     public func finish(outcome: SessionOutcome, summaryJSON: String?) {
-        guard let id = sessionID else { return }
-        commit(finishing: (id, outcome, summaryJSON))
-        sessionID = nil
+        guard sessionID != nil else { return }
+        if closing != nil {
+            // A second finish (an error after the end): the kept summary stays.
+            closing = (.interrupted, closing?.summary ?? summaryJSON)
+            _ = retryClose()
+            return
+        }
+        closing = (outcome, summaryJSON)
+        if droppedRows == 0 && commit() { return }
+        closing = (.interrupted, summaryJSON)
+        pending.append(.event(seconds: lastSeconds, kind: "journal_unwritable", detail: unwritableDetail))
+        commit()
+    }
+
+    /// Tries again to write what `finish` could not; true once the session is closed (or was).
+    @discardableResult
+    public func retryClose() -> Bool {
+        guard closing != nil else { return true }
+        return commit()
+    }
+
+    private var unwritableDetail: String {
+        var text = "the journal could not be written when the session ended (\(writeError ?? "write failed"))"
+        if droppedRows > 0 { text += "; \(droppedRows) rows dropped" }
+        return text + "; closed when writing was possible again"
     }
 
     private func append(_ row: PendingRow) {
-        guard sessionID != nil else { return }
+        guard sessionID != nil, closing == nil else { return }
         pending.append(row)
-        if pending.count > maxPendingRows { pending.removeFirst(pending.count - maxPendingRows) }
+        if pending.count > maxPendingRows {
+            droppedRows += pending.count - maxPendingRows
+            pending.removeFirst(pending.count - maxPendingRows)
+        }
         commitIfDue()
     }
 
     private func commitIfDue() {
-        guard sessionID != nil, !pending.isEmpty, now() - lastCommitSeconds >= commitEverySeconds else { return }
-        commit(finishing: nil)
+        guard sessionID != nil, closing == nil, !pending.isEmpty, now() - lastCommitSeconds >= commitEverySeconds
+        else { return }
+        commit()
     }
 
-    private func commit(finishing: (id: Int64, outcome: SessionOutcome, summary: String?)?) {
-        guard let id = sessionID else { return }
+    /// Writes the kept rows (and the close, after `finish`); true when written.
+    @discardableResult
+    private func commit() -> Bool {
+        guard let id = sessionID else { return true }
         let rows = pending
+        let finishing = closing
         let endedAt = finishing == nil ? nil : Self.timestamp(Date())
         lastCommitSeconds = now()
         do {
@@ -197,16 +241,29 @@ public final class SessionRecorder {
                 if let finishing {
                     try db.execute(
                         sql: "UPDATE sessions SET outcome = ?, summary = ?, ended_at = ? WHERE id = ?",
-                        arguments: [finishing.outcome.rawValue, finishing.summary, endedAt, finishing.id])
+                        arguments: [finishing.outcome.rawValue, finishing.summary, endedAt, id])
                 }
             }
             pending.removeAll(keepingCapacity: true)
             committedRows += rows.count
+            writeError = nil
+            if finishing != nil {
+                closing = nil
+                sessionID = nil
+            }
+            return true
         } catch {
             failedCommits += 1
-            if failedCommits == 1 {
-                report("\(SessionJournalError.write(SessionDatabase.describe(error))); the session goes on, retrying")
+            let reason = SessionDatabase.describe(error)
+            if writeError == nil {
+                // Where the gap starts, written with the kept rows once the journal takes them.
+                pending.append(.event(seconds: lastSeconds, kind: "journal_error", detail: reason))
             }
+            writeError = reason
+            if failedCommits == 1 {
+                report("\(SessionJournalError.write(reason)); the session goes on, retrying")
+            }
+            return false
         }
     }
 

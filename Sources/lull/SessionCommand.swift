@@ -101,7 +101,25 @@ struct SessionCommand: AsyncParsableCommand {
         } catch {
             if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)") }
             recorder?.finish(outcome: .interrupted, summaryJSON: nil)
+            if let recorder { Self.waitForJournal(recorder) }
             throw error
+        }
+        if let recorder { Self.waitForJournal(recorder) }
+    }
+
+    /// The journal could not take the session's end (a full disk): it is kept in memory and
+    /// written, the session closed as interrupted, as soon as the journal takes it. Ctrl-C or
+    /// SIGTERM leaves it to the next opening's crash recovery instead.
+    static func waitForJournal(_ recorder: SessionRecorder) {
+        guard recorder.awaitingClose else { return }
+        FileHandle.standardError.write(
+            Data(("lull: the session journal cannot be written (\(recorder.writeError ?? "?")); the session's end is "
+                + "kept until it can be (Ctrl-C leaves it to the next start's crash recovery)\n").utf8))
+        let giveUp = StopRequest()
+        let signals = SignalStop.install { giveUp.request() }
+        defer { _ = signals }
+        while !recorder.retryClose() && !giveUp.isRequested {
+            for _ in 0..<5 where !giveUp.isRequested { usleep(200_000) }
         }
     }
 

@@ -7,6 +7,7 @@ import HRVCore
 import ListenerModel
 import Session
 import SessionStore
+import StdinBeats
 import Synchronization
 
 /// The settings of one session, whoever asked for it: `lull session` (from its flags) or the
@@ -123,16 +124,32 @@ struct SessionRunner {
                     journal?.recorder.tick()
                     if stop.isRequested { break reading }
                     continue reading
+                case .tooLong:
+                    throw CommandFailure(
+                        "stdin line \(lineNumber + 1): longer than \(LineSplitter.maximumLineBytes) bytes; "
+                            + "one RR interval in ms per line")
                 case .line(let text): line = text
                 }
                 lineNumber += 1
-                let text = line.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty || text.hasPrefix("#") { continue }
-                guard let rr = Self.parseStdinBeat(text), rr.isFinite, rr > 0 else {
+                let rr: Double
+                var contact = true
+                switch StdinBeat(line: line) {
+                case .skip: continue reading
+                case .invalid:
+                    let text = line.trimmingCharacters(in: .whitespaces)
                     throw CommandFailure("stdin line \(lineNumber): '\(text.prefix(40))' is not an RR interval in ms")
+                case .beat(let milliseconds): rr = milliseconds
+                case .outOfRange(let milliseconds):
+                    // An artifact: left out of the metrics like a beat without skin contact, and
+                    // given the nearest accepted length so the clock moves by a heartbeat at most.
+                    journal?.recorder.event(
+                        seconds: t, kind: "rr_out_of_range", detail: "stdin line \(lineNumber): \(milliseconds) ms")
+                    rr = RRBounds.live(RRInterval(milliseconds: milliseconds, beatTimeSeconds: t)).milliseconds
+                    contact = false
                 }
                 t += rr / 1000
-                if try await deliver(RRInterval(milliseconds: rr, beatTimeSeconds: t), start: start, stop: stop) == false {
+                let beat = RRInterval(milliseconds: rr, beatTimeSeconds: t, contact: contact)
+                if try await deliver(beat, start: start, stop: stop) == false {
                     break reading
                 }
                 if t >= plan.plannedSeconds { break reading }
@@ -246,8 +263,10 @@ struct SessionRunner {
                 case .event(.measurement(let m)):
                     for b in m.beats where b.beatTimeSeconds - beatOffsetSeconds > lastBeat {
                         lastBeat = b.beatTimeSeconds - beatOffsetSeconds
+                        // A strap can send 0 or 64 s (a 16-bit field in 1/1024 s): outside the
+                        // live range it is an artifact, and the music goes on.
                         let state = engine.receive(
-                            RRInterval(milliseconds: b.milliseconds, beatTimeSeconds: lastBeat, contact: b.contact))
+                            RRBounds.live(RRInterval(milliseconds: b.milliseconds, beatTimeSeconds: lastBeat, contact: b.contact)))
                         audio.apply(state.target)
                         let lufs = audio.shortTermLUFS
                         journal?.record(state, measuredLUFS: lufs)
@@ -296,16 +315,6 @@ struct SessionRunner {
         MusicState(
             tempoBPM: t.tempoBPM, loudnessLUFS: t.heardLoudnessLUFS, swellBreathsPerMinute: t.swellBreathsPerMinute,
             swellDepthLU: t.swellDepthLU)
-    }
-
-    /// "812.5" or {"rr_ms": 812.5}.
-    static func parseStdinBeat(_ text: String) -> Double? {
-        if let v = Double(text) { return v }
-        guard text.hasPrefix("{"),
-            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            let v = object["rr_ms"] as? Double
-        else { return nil }
-        return v
     }
 }
 

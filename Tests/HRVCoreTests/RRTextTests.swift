@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Testing
-import HRVCore
+@testable import HRVCore
 
 @Suite struct RRTextTests {
     @Test func readsMillisecondsCommentsAndBlankLines() throws {
@@ -24,6 +24,11 @@ import HRVCore
         ("# nothing\n\n", RRTextError.empty),
         ("800\n810\n", RRTextError.tooShort(count: 2)),
         ("800\n810\nnan\n", RRTextError.notANumber(line: 3, text: "nan")),
+        // Values that trapped a Double-to-Int conversion or exhausted memory before the range check.
+        ("800\n1e300\n820\n", RRTextError.outOfRange(line: 2, milliseconds: 1e300)),
+        ("800\n810\n1e9\n820\n", RRTextError.outOfRange(line: 3, milliseconds: 1e9)),
+        ("800\n150\n820\n", RRTextError.outOfRange(line: 2, milliseconds: 150)),
+        ("0.8\n0.81\n12.5\n", RRTextError.outOfRange(line: 3, milliseconds: 12_500)),
     ])
     func badInputNamesTheLine(_ text: String, _ expected: RRTextError) {
         #expect(throws: expected) { try RRText.parse(text) }
@@ -45,12 +50,22 @@ import HRVCore
             let cut = padded.index(padded.startIndex, offsetBy: dot)
             lines.append(String(padded[..<cut]) + "." + String(padded[cut...]))
         }
-        // A first value of a million keeps the mean above 10 (no seconds-to-milliseconds scaling).
-        let parsed = try RRText.parse((["1000000"] + lines).joined(separator: "\n"))
-        let expected = try [1_000_000] + lines.map { try #require(Double($0), "\($0)") }
+        // The number reader itself: most of these values are outside the accepted RR range.
+        let parsed = lines.map { line in
+            var text = line
+            return text.withUTF8 { RRText.number($0.baseAddress!, 0, $0.count) ?? .nan }
+        }
+        let expected = try lines.map { try #require(Double($0), "\($0)") }
         #expect(parsed.count == expected.count)
         let mismatches = zip(parsed, expected).filter { $0.0.bitPattern != $0.1.bitPattern }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+
+    /// A real sinus pause of 5.6 s (as in a 24-hour Holter recording) is still read.
+    @Test func readsALongPauseWithinTheRecordedRange() throws {
+        #expect(try RRText.parse("800\n5625\n820\n") == [800, 5625, 820])
+        #expect(RRTextError.outOfRange(line: 2, milliseconds: 1e300).description
+            == "line 2: RR interval 1e+300 ms is outside 200-10000 ms")
     }
 
     @Test func errorTextNamesTheLine() {

@@ -70,6 +70,9 @@ struct StatusCommand: ParsableCommand {
             if !details.isEmpty { text += " (\(details.joined(separator: ", ")))" }
             parts.append(text)
         }
+        if let journalError = s["journal_error"] as? String {
+            parts.append("journal not writable (\(journalError)); the music continues")
+        }
         if !(s["session"] is [String: Any]), let last = s["last_summary"] as? [String: Any] {
             parts.append("last: " + summaryLine(last))
         }

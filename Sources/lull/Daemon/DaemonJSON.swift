@@ -41,6 +41,8 @@ enum DaemonJSON {
         } else {
             w.field("last_summary", nil as String?)
         }
+        // Only while the journal cannot be written, so the usual status is unchanged.
+        if let journalError = s.journalError { w.field("journal_error", journalError) }
         w.beginArray("durations_min")
         w.endArray()
         var text = w.text

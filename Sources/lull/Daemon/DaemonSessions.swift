@@ -114,7 +114,10 @@ final class DaemonSessions: Service, Sendable {
             request.reply?(.failure(failure))
             return
         }
-        runner.observer = { [state] progress in state.progress(progress) }
+        runner.observer = { [state] progress in
+            state.progress(progress)
+            state.journalWriteFailed(recorder.writeError)
+        }
         state.sessionStarted(id: recorder.sessionID, swell: runner.audio.swellProbe)
         request.reply?(.success(recorder.sessionID))
         let id = recorder.sessionID.map(String.init) ?? "-"
@@ -132,9 +135,29 @@ final class DaemonSessions: Service, Sendable {
             logger.error("session failed: \(error)")
             state.sessionFailedToStart()
         }
+        closeLater(recorder, id: id)
         strap?.closeFeed()
         // The music has stopped and its thread is gone: give back the code pages the session touched.
         trimWorkingSet(logger: logger)
+    }
+
+    /// A session whose end the journal could not take (a full disk): closed as interrupted, with
+    /// its summary, by a thread that retries every second until the journal takes it, so space
+    /// coming back is enough (no restart). Until then `lull status` shows the journal's error.
+    private func closeLater(_ recorder: SessionRecorder, id: String) {
+        state.journalWriteFailed(recorder.writeError)
+        guard recorder.awaitingClose else { return }
+        logger.error(
+            "session \(id): the journal cannot be written (\(recorder.writeError ?? "?")); its end is kept in memory and written when it can be")
+        let unclosed = UnclosedSession(recorder: recorder)
+        Thread.detachNewThread { [state, logger] in
+            while !unclosed.recorder.retryClose() {
+                state.journalWriteFailed(unclosed.recorder.writeError)
+                Thread.sleep(forTimeInterval: 1)
+            }
+            state.journalWriteFailed(nil)
+            logger.notice("session \(id): closed in the journal as interrupted, with its summary")
+        }
     }
 
     private var sourceText: String {
@@ -183,6 +206,12 @@ final class DaemonSessions: Service, Sendable {
         w.endObject()
         return w.text
     }
+}
+
+/// A finished session's recorder, handed to the one thread that retries its close (no other code
+/// uses it after the session).
+private struct UnclosedSession: @unchecked Sendable {
+    let recorder: SessionRecorder
 }
 
 extension MusicTarget {

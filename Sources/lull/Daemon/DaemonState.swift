@@ -53,6 +53,8 @@ final class DaemonState: Sendable {
         var running: Running?
         var last: Finished?
         var shuttingDown = false
+        /// Why the journal cannot be written now (a full disk), nil while it can.
+        var journalError: String?
     }
 
     let durationsMinutes: [Int]
@@ -173,6 +175,16 @@ final class DaemonState: Sendable {
         }
         if let beatEvent { events.publish(EventHub.event("beat", beatEvent)) }
         if changedPhase { publishStatus() }
+    }
+
+    /// The journal's write failure (nil: writing works again), shown by `/api/status`.
+    func journalWriteFailed(_ reason: String?) {
+        let changed: Bool = state.withLock { s in
+            guard s.journalError != reason else { return false }
+            s.journalError = reason
+            return true
+        }
+        if changed { publishStatus() }
     }
 
     // MARK: Strap
