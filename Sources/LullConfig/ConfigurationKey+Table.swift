@@ -62,9 +62,8 @@ extension ConfigurationKey {
         .optionalInt("control.port", \.control.port, 1024...65535, unset: "no TCP"),
 
         .optionalString(
-            "kiosk.therapist_code", \.kiosk.therapistCode, allowed: "at least 6 printable characters",
-            unset: "the therapist view is refused", isSecret: true,
-            isValid: { $0.count >= 6 && $0.count <= 256 && !$0.contains(where: isControl) }),
+            "kiosk.therapist_code", \.kiosk.therapistCode, allowed: TherapistCode.rule,
+            unset: "the therapist view is refused", isSecret: true, isValid: TherapistCode.isStrong),
     ]
 }
 

@@ -72,6 +72,7 @@ struct SessionCommand: AsyncParsableCommand {
             throw ValidationError("--profile \(profile): must be one of anxious, calm, non-responder")
         }
         guard artifacts >= 0 && artifacts <= 50 else { throw ValidationError("--artifacts \(artifacts): must be 0-50") }
+        if let client, ClientName.validated(client) == nil { throw ValidationError("--client: \(ClientName.rule)") }
         let plan = try SessionPlan(self)
         if fast, case .strap = plan.source {
             throw ValidationError("--fast needs a simulated, replayed or stdin source; a strap runs in real time")
@@ -137,7 +138,7 @@ struct SessionCommand: AsyncParsableCommand {
             }
             var strap: String?
             if case .strap(let target) = plan.source { strap = target.description }
-            _ = try recorder.start(client: client, source: source, strap: strap, settings: settingsJSON(plan))
+            _ = try recorder.start(client: client.flatMap(ClientName.validated), source: source, strap: strap, settings: settingsJSON(plan))
             return recorder
         } catch {
             throw CommandFailure("\(error)")

@@ -82,7 +82,8 @@ struct SessionsCommand: ParsableCommand {
             func f(_ v: Double?) -> String { v.map { String(format: "%.\(digits)f", $0) } ?? "—" }
             return "\(f(p.first))→\(f(p.last))"
         }
-        let client = (s.client ?? "-").padding(toLength: max(10, s.client?.count ?? 0), withPad: " ", startingAt: 0)
+        let name = s.client.map(ClientName.printable)
+        let client = (name ?? "-").padding(toLength: max(10, name?.count ?? 0), withPad: " ", startingAt: 0)
         let outcome = s.outcome.padding(toLength: 11, withPad: " ", startingAt: 0)
         return "\(String(s.id).leftPadded(4))  \(client)  \(localText(s.startedAt))  "
             + "\(SessionOutput.clock(s.durationSeconds).leftPadded(6))  \(outcome)  "

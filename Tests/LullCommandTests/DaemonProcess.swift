@@ -79,8 +79,8 @@ final class DaemonProcess {
     let startedAt: ContinuousClock.Instant
 
     /// `configuration` is YAML; the control socket and the journal go in the scratch folder
-    /// unless it names them.
-    init(folder: URL, configuration: String, environment: [String: String] = [:]) throws {
+    /// unless it names them. `fileLimit` runs it under `ulimit -n`, as systemd's `LimitNOFILE=`.
+    init(folder: URL, configuration: String, environment: [String: String] = [:], fileLimit: Int? = nil) throws {
         self.folder = folder
         socketPath = folder.appendingPathComponent("control.sock").path
         journalPath = folder.appendingPathComponent("lull.sqlite").path
@@ -92,6 +92,11 @@ final class DaemonProcess {
         notify = try NotifySocket(path: folder.appendingPathComponent("notify.sock").path)
         process.executableURL = LullProcess.binary
         process.arguments = ["daemon", "--config", configPath.path]
+        if let fileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", LullProcess.binary.path] + process.arguments!
+        }
         var base = ProcessInfo.processInfo.environment
         base["XDG_STATE_HOME"] = folder.appendingPathComponent("state").path
         base["STATE_DIRECTORY"] = nil
@@ -155,13 +160,14 @@ enum DaemonHTTP {
         defer { close(fd) }
         let connected = withUnixAddress(path) { connect(fd, $0, $1) }
         guard connected == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        return exchange(fd, method, target, headers: [:], body: body)
+        return exchange(fd, method, target, host: "t", headers: [:], body: body)
     }
 
     /// The same over the loopback TCP listener (`control.port`), with extra request headers.
-    static func request(port: Int, _ method: String, _ target: String, headers: [String: String] = [:]) throws
-        -> (status: Int, contentType: String, body: String)
-    {
+    static func request(
+        port: Int, _ method: String, _ target: String, host: String? = nil, headers: [String: String] = [:],
+        body: String = ""
+    ) throws -> (status: Int, contentType: String, body: String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -174,7 +180,7 @@ enum DaemonHTTP {
             }
         }
         guard connected == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-        return exchange(fd, method, target, headers: headers, body: "")
+        return exchange(fd, method, target, host: host ?? "127.0.0.1:\(port)", headers: headers, body: body)
     }
 
     /// A free loopback port: bound to port 0, read back, closed (the daemon binds it right after).
@@ -194,11 +200,11 @@ enum DaemonHTTP {
     }
 
     private static func exchange(
-        _ fd: Int32, _ method: String, _ target: String, headers: [String: String], body: String
+        _ fd: Int32, _ method: String, _ target: String, host: String, headers: [String: String], body: String
     ) -> (status: Int, contentType: String, body: String) {
         let extra = headers.map { "\($0.key): \($0.value)\r\n" }.joined()
         let request =
-            "\(method) \(target) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\(extra)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            "\(method) \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\(extra)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
         var reply = Data()
         var buffer = [UInt8](repeating: 0, count: 8192)

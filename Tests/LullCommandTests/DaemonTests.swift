@@ -263,7 +263,7 @@ import Testing
                 session:
                   default_minutes: 10
                 kiosk:
-                  therapist_code: "471108"
+                  therapist_code: "4711-0815-99"
                 control:
                   socket_path: "\(folder.appendingPathComponent("control.sock").path)"
                   port: \(port)
@@ -290,9 +290,9 @@ import Testing
         let refused = try DaemonHTTP.request(port: port, "GET", "/api/sessions")
         #expect(refused.status == 401)
         #expect((Self.object(refused.body)["error"] as? String ?? "").contains("X-Lull-Therapist-Code"))
-        let wrong = try DaemonHTTP.request(port: port, "GET", "/api/sessions", headers: ["X-Lull-Therapist-Code": "471109"])
+        let wrong = try DaemonHTTP.request(port: port, "GET", "/api/sessions", headers: ["X-Lull-Therapist-Code": "4711-0815-98"])
         #expect(wrong.status == 401)
-        let listed = try DaemonHTTP.request(port: port, "GET", "/api/sessions", headers: ["X-Lull-Therapist-Code": "471108"])
+        let listed = try DaemonHTTP.request(port: port, "GET", "/api/sessions", headers: ["X-Lull-Therapist-Code": "4711-0815-99"])
         #expect(listed.status == 200)
         let sessions = try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [[String: Any]]
         #expect(sessions?.map { $0["id"] as? Int } == [1])

@@ -160,3 +160,19 @@ import Testing
         return path
     }
 }
+
+/// `kiosk.therapist_code`'s minimum strength (before: "123456" and six spaces were accepted).
+@Suite struct TherapistCodeTests {
+    @Test func weakCodesAreRefusedAndReasonableOnesAccepted() {
+        for weak in [
+            "123456", "      ", String(repeating: " ", count: 12), "0123456789", "9876543210", "abcdefghij",
+            "7890123456", "aaaaaaaaaaaa", "abababababab", "abcabcabcabc", " padded-code-9", "padded-code-9 ",
+            "tab\tinside-code", String(repeating: "x", count: 257),
+        ] {
+            #expect(!TherapistCode.isStrong(weak), "\(weak.debugDescription) must be refused")
+        }
+        for strong in ["kiosk-test-7391", "open sesame", "4711-0815-99", "Birke Ahorn Linde"] {
+            #expect(TherapistCode.isStrong(strong), "\(strong.debugDescription) must be accepted")
+        }
+    }
+}

@@ -129,7 +129,10 @@ def http_request(port, method, path, body=None, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         data = json.dumps(body).encode() if body is not None else None
-        h = dict(headers or {})
+        # The test speaks for the kiosk's own page: over TCP, client names and physiology go only
+        # to the kiosk's origin (README, "Control API limits and origins").
+        h = {"Origin": f"http://127.0.0.1:{port}"}
+        h.update(headers or {})
         if data is not None:
             h["Content-Type"] = "application/json"
         conn.request(method, path, body=data, headers=h)
@@ -163,7 +166,7 @@ class EventLog:
         while True:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                conn.request("GET", "/api/events", headers={"Accept": "text/event-stream"})
+                conn.request("GET", "/api/events", headers={"Accept": "text/event-stream", "Origin": f"http://127.0.0.1:{self.port}"})
                 r = conn.getresponse()
                 name, data = "message", []
                 while True:

@@ -75,6 +75,9 @@ struct ControlClient {
     }
 
     private func open(_ method: String, _ path: String, body: String?) throws(CommandFailure) -> Connection {
+        if (socketPath as NSString).deletingLastPathComponent == ControlSocket.fallbackFolder {
+            try ControlSocket.checkFallbackFolder(create: false)
+        }
         let fd: Int32
         do {
             fd = try ControlSocket.connect(path: socketPath)

@@ -13,7 +13,35 @@ enum ControlSocket {
             return first + "/control.sock"
         }
         if let xdg = environment["XDG_RUNTIME_DIR"], !xdg.isEmpty { return xdg + "/lull/control.sock" }
-        return "/tmp/lull-\(getuid())/control.sock"
+        return fallbackFolder + "/control.sock"
+    }
+
+    /// The folder of last resort, in a /tmp every user can write to.
+    static var fallbackFolder: String { "/tmp/lull-\(getuid())" }
+
+    /// Since anyone may create `/tmp/lull-$UID` first and put their own socket in it, Lull uses the
+    /// folder only if it is a real folder of this user with mode 0700 (and creates it so); else one
+    /// line naming the folder, its owner and its mode. `create` is the daemon's; a client only checks.
+    static func checkFallbackFolder(create: Bool) throws(CommandFailure) {
+        let folder = fallbackFolder
+        // attributesOfItem reads lstat(2): a symbolic link is reported as itself, not followed.
+        var attributes = try? FileManager.default.attributesOfItem(atPath: folder)
+        if attributes == nil {
+            guard create else { return }
+            guard mkdir(folder, 0o700) == 0 || errno == EEXIST else {
+                throw CommandFailure("\(folder): cannot create the control socket's folder: \(String(cString: strerror(errno)))")
+            }
+            attributes = try? FileManager.default.attributesOfItem(atPath: folder)
+        }
+        let owner = (attributes?[.ownerAccountID] as? NSNumber)?.uint32Value ?? UInt32.max
+        let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        let isFolder = attributes?[.type] as? FileAttributeType == .typeDirectory
+        guard isFolder, owner == getuid(), mode & 0o077 == 0 else {
+            let what = isFolder ? "a folder" : "not a folder"
+            throw CommandFailure(
+                "\(folder): \(what) owned by uid \(owner) with mode \(String(mode, radix: 8)); Lull needs its own "
+                    + "folder there (uid \(getuid()), mode 0700): remove it, or set XDG_RUNTIME_DIR")
+        }
     }
 
     enum ConnectError: Error {
@@ -61,6 +89,7 @@ enum ControlSocket {
     /// group reaches the socket), a stale socket is removed, and a live daemon is refused.
     static func prepare(path: String) throws(CommandFailure) {
         let parent = (path as NSString).deletingLastPathComponent
+        if parent == fallbackFolder { try checkFallbackFolder(create: true) }
         if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
             do {
                 try FileManager.default.createDirectory(

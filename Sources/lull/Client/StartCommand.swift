@@ -23,13 +23,14 @@ struct StartCommand: ParsableCommand {
         if let minutes, !(minutes.isFinite && minutes >= 1 && minutes <= 240) {
             throw ValidationError("--minutes \(minutes): must be between 1 and 240")
         }
+        if let client, ClientName.validated(client) == nil { throw ValidationError("--client: \(ClientName.rule)") }
     }
 
     func run() throws {
         var w = JSONWriter()
         w.beginObject()
         if let minutes { w.field("minutes", minutes) }
-        if let client { w.field("client", client) }
+        if let client { w.field("client", ClientName.validated(client) ?? client) }
         w.endObject()
         let reply = try ControlClient(socket: socket).request("POST", "/api/start", json: w.text)
         let object = ControlReply.object(reply.body)

@@ -11,28 +11,40 @@ import SessionStore
 enum ControlAPI {
     enum Access: Sendable {
         case unixSocket
-        /// Loopback TCP: `/api/sessions*` need `X-Lull-Therapist-Code` equal to this (nil: refused).
-        case loopback(therapistCode: String?)
+        /// Loopback TCP: Host, Origin and Content-Type rules, client data for the kiosk's own page
+        /// only, and `/api/sessions*` behind the therapist code (`LoopbackGuard`).
+        case loopback(LoopbackGuard)
     }
 
     static let therapistCodeHeader = HTTPField.Name("X-Lull-Therapist-Code")!
+    /// The largest request body read (`POST /api/start`'s is under 100 bytes); more answers 413.
+    static let maximumBodyBytes = 16_384
 
     static func router(
         access: Access, state: DaemonState, sessions: DaemonSessions, database: SessionDatabase
-    ) -> Router<BasicRequestContext> {
-        let router = Router()
+    ) -> Router<ControlContext> {
+        let router = Router(context: ControlContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        if case .loopback(let loopback) = access { router.add(middleware: LoopbackGuardMiddleware(loopback: loopback)) }
 
-        router.get("/api/status") { _, _ in json(.ok, state.statusJSON()) }
+        router.get("/api/status") { request, _ in
+            if case .loopback(let loopback) = access, !loopback.isKioskOrigin(request) {
+                return json(.ok, state.statusJSON(redacted: true))
+            }
+            return json(.ok, state.statusJSON())
+        }
 
-        router.post("/api/start") { request, _ in
-            let body = try await request.body.collect(upTo: 16_384)
+        router.post("/api/start") { request, context in
+            let body = try await request.body.collect(upTo: maximumBodyBytes)
             let parsed: (minutes: Double?, client: String?)
             do {
                 parsed = try parseStart(String(buffer: body))
             } catch {
                 return json(.badRequest, DaemonJSON.error("\(error)"))
             }
+            // A client that gave up (closed its connection) while this request waited gets no
+            // session started on its behalf later.
+            guard context.channel.isActive else { return json(.badRequest, DaemonJSON.error("the client has gone")) }
             do {
                 let id = try await sessions.start(minutes: parsed.minutes, client: parsed.client)
                 var w = JSONWriter()
@@ -56,7 +68,10 @@ enum ControlAPI {
             return json(.accepted, #"{"stopping":true}"#)
         }
 
-        router.get("/api/events") { _, _ in
+        router.get("/api/events") { request, _ in
+            if case .loopback(let loopback) = access, !loopback.isKioskOrigin(request) {
+                return json(.forbidden, DaemonJSON.error("the event stream is served to the kiosk's own page only"))
+            }
             let stream = state.events.subscribe(first: EventHub.event("status", state.statusJSON()))
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
@@ -108,6 +123,8 @@ enum ControlAPI {
         for key in object.keys where key != "minutes" && key != "client" {
             throw CommandFailure("body: unknown key \(key) (expected minutes, client)")
         }
+        // JSONSerialization keeps one of two equal keys silently; which one a reader keeps differs.
+        if let key = JSONObjectKeys.firstDuplicate(in: trimmed) { throw CommandFailure("body: duplicate key \(key)") }
         struct Body: Decodable {
             var minutes: Double?
             var client: String?
@@ -124,25 +141,18 @@ enum ControlAPI {
         if let m = body.minutes, !(m.isFinite && (1...240).contains(m)) {
             throw CommandFailure("minutes: \(m) is out of range (1...240)")
         }
-        if let text = body.client,
-            text.isEmpty || text.count > 64 || text.unicodeScalars.contains(where: { $0.value < 0x20 })
-        {
-            throw CommandFailure("client: must be 1 to 64 printable characters")
+        var client: String?
+        if let text = body.client {
+            guard let name = ClientName.validated(text) else { throw CommandFailure("client: \(ClientName.rule)") }
+            client = name
         }
-        let (minutes, client) = (body.minutes, body.client)
-        return (minutes, client)
+        return (body.minutes, client)
     }
 
     /// Over loopback TCP the journal's health data needs the therapist's code (nil: allowed).
     static func refuseTherapistData(_ request: Request, access: Access) -> Response? {
-        guard case .loopback(let code) = access else { return nil }
-        guard let code else {
-            return json(.unauthorized, DaemonJSON.error("no therapist code is configured (kiosk.therapist_code)"))
-        }
-        guard let given = request.headers[therapistCodeHeader], constantTimeEqual(given, code) else {
-            return json(.unauthorized, DaemonJSON.error("a valid X-Lull-Therapist-Code header is required"))
-        }
-        return nil
+        guard case .loopback(let loopback) = access else { return nil }
+        return loopback.therapistRefusal(request)
     }
 
     /// Compares without stopping at the first difference, so timing does not reveal the code.
@@ -169,6 +179,18 @@ enum ControlAPI {
     }
 }
 
+/// The control API's request context: Hummingbird's basic one plus the connection, so a handler
+/// can tell whether its client is still there.
+struct ControlContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+}
+
 /// Every error is one JSON line `{"error": ...}` with a fitting status, unknown paths included.
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -176,6 +198,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         do {
             return try await next(request, context)
+        } catch is NIOTooManyBytesError {
+            return ControlAPI.json(.contentTooLarge, DaemonJSON.error("body: larger than \(ControlAPI.maximumBodyBytes) bytes"))
         } catch let error as HTTPError {
             let message =
                 error.status == .notFound

@@ -43,6 +43,10 @@ struct DaemonCommand: AsyncParsableCommand {
         // A second daemon is refused before it touches the journal.
         let socketPath = configuration.control.socketPath ?? ControlSocket.defaultPath(environment: environment)
         try ControlSocket.prepare(path: socketPath)
+        if let port = configuration.control.port, let problem = ConnectionLimits.checkPortFree(port) {
+            FileHandle.standardError.write(Data("lull: \(problem)\n".utf8))
+            throw ExitCode(ConfigurationError.exitStatus)
+        }
 
         // The journal opens before anything listens: READY=1 promises sessions can be recorded.
         guard let path = configuration.journal.path ?? SessionDatabase.defaultPath(environment: environment) else {
@@ -88,6 +92,7 @@ struct DaemonCommand: AsyncParsableCommand {
         if let monitor { services.append(.init(service: monitor)) }
         let unixApplication = Application(
             router: ControlAPI.router(access: .unixSocket, state: state, sessions: sessions, database: database),
+            server: ConnectionLimits.server(ConnectionTable(limit: ConnectionLimits.unixSocketConnections)),
             configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "lull"),
             onServerRunning: { _ in
                 // Group access only (unix(7): connecting needs write permission on the socket). The
@@ -100,8 +105,10 @@ struct DaemonCommand: AsyncParsableCommand {
         if let port = configuration.control.port {
             let loopback = Application(
                 router: ControlAPI.router(
-                    access: .loopback(therapistCode: configuration.kiosk.therapistCode), state: state,
-                    sessions: sessions, database: database),
+                    access: .loopback(
+                        LoopbackGuard(port: port, therapistCode: configuration.kiosk.therapistCode, logger: logger)),
+                    state: state, sessions: sessions, database: database),
+                server: ConnectionLimits.server(ConnectionTable(limit: ConnectionLimits.loopbackConnections)),
                 configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "lull"),
                 onServerRunning: { _ in ready.arrive() },
                 logger: httpLogger)

@@ -8,10 +8,11 @@ typealias SessionAudioFigures = (lufs: Double?, peak: Double?, underruns: UInt64
 
 /// The control API's JSON objects (README, "The daemon"), keys in contract order.
 enum DaemonJSON {
-    /// `GET /api/status` and the `status` event.
-    static func status(_ s: DaemonState.Snapshot, durationsMinutes: [Int], now: ContinuousClock.Instant)
-        -> String
-    {
+    /// `GET /api/status` and the `status` event. `redacted` (a TCP request not from the kiosk's own
+    /// page) leaves out the client's name and the last summary's physiology.
+    static func status(
+        _ s: DaemonState.Snapshot, durationsMinutes: [Int], now: ContinuousClock.Instant, redacted: Bool = false
+    ) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("state", s.phase.rawValue)
@@ -24,7 +25,7 @@ enum DaemonJSON {
             let seconds = DaemonState.sessionSeconds(running, at: now)
             w.beginObject("session")
             w.field("id", running.id.map { Int($0) })
-            w.field("client", running.client)
+            w.field("client", redacted ? nil : running.client)
             w.field("minutes", running.minutes)
             w.field("elapsed_s", rounded(seconds))
             w.field("remaining_s", rounded(max(0, running.minutes * 60 - seconds)))
@@ -34,7 +35,7 @@ enum DaemonJSON {
         } else {
             w.field("session", nil as String?)
         }
-        if let last = s.last {
+        if let last = s.last, !redacted {
             w.beginObject("last_summary")
             finishedFields(&w, last)
             w.endObject()

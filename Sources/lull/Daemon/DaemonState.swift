@@ -202,8 +202,8 @@ final class DaemonState: Sendable {
 
     func publishStatus() { events.publish(EventHub.event("status", statusJSON())) }
 
-    func statusJSON() -> String {
-        DaemonJSON.status(snapshot, durationsMinutes: durationsMinutes, now: .now)
+    func statusJSON(redacted: Bool = false) -> String {
+        DaemonJSON.status(snapshot, durationsMinutes: durationsMinutes, now: .now, redacted: redacted)
     }
 
     /// The `swell` event, once a second while a session runs; nil when idle.

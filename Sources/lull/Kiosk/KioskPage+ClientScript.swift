@@ -251,7 +251,7 @@ extension KioskPage {
             disarmStop();
             stopButton.disabled = true;
             stopButton.textContent = 'Ending gently\u2026';
-            call('POST', '/api/stop').then(function (r) {
+            call('POST', '/api/stop', {}).then(function (r) {
               if (r.status !== 202) { refreshStatus(); }
             }, function () {
               unreachable();
