@@ -67,8 +67,12 @@ struct StatusCommand: ParsableCommand {
             var details: [String] = []
             if let name = strap["name"] as? String { details.append(name) }
             if let battery = strap["battery_pct"] as? NSNumber { details.append("battery \(battery.intValue) %") }
+            if let detail = strap["detail"] as? String { details.append(detail) }
             if !details.isEmpty { text += " (\(details.joined(separator: ", ")))" }
             parts.append(text)
+        }
+        if let audio = s["audio"] as? [String: Any] {
+            parts.append("audio \(audio["state"] as? String ?? "?") (\(audio["detail"] as? String ?? "?"))")
         }
         if !(s["session"] is [String: Any]), let last = s["last_summary"] as? [String: Any] {
             parts.append("last: " + summaryLine(last))
