@@ -149,6 +149,9 @@ install_started=$(now)
 check "install.sh exits 0 on a machine without Bluetooth or a sound card (exit $rc)" [ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || indent <<<"$install_out"
 check "the unit is active after install (READY=1 reached)" [ "$(show ActiveState)/$(show SubState)" = active/running ]
+# READY=1 carries "idle"; the line naming what is missing follows within a second or two.
+status_has_waiting() { show StatusText | grep -q '^idle; no Bluetooth adapter hci0: waiting for one'; }
+wait_for 5 status_has_waiting || true
 status_text=$(show StatusText)
 check "systemd's status line reads idle and what the kiosk waits for: \"$status_text\"" \
     grep -q '^idle; no Bluetooth adapter hci0: waiting for one' <<<"$status_text"
@@ -209,7 +212,8 @@ follow=$(ct timeout 60 lull status --follow 2>&1 || true)
 check "lull status --follow follows it to its summary" grep -q "session $session_id complete after" <<<"$follow"
 sessions=$(ct lull sessions --db /var/lib/lull/lull.sqlite 2>&1 || true)
 check "the session is in the journal, complete" grep -Eq "^ *$session_id +T1 .* complete " <<<"$sessions"
-check "the report has it" bash -c "nsenter --target $leader --mount --pid -- lull report --session $session_id --db /var/lib/lull/lull.sqlite | grep -q T1"
+ct lull report --session "$session_id" --db /var/lib/lull/lull.sqlite --out /root/report.html >/dev/null 2>&1 || true
+check "the report has it" ct grep -q T1 /root/report.html
 # One definition of first -> last: the live summary's figures are those of lull sessions.
 live=$(grep "session $session_id complete after" <<<"$follow" | grep -o 'RMSSD [0-9.]*→[0-9.]*' | head -1)
 listed=$(grep -Eo 'RMSSD [0-9.]*→[0-9.]*' <<<"$(grep -E "^ *$session_id " <<<"$sessions")" | head -1)
@@ -242,13 +246,13 @@ sleep 3
 t0=$(now); ct systemctl stop lull; session_stop=$(elapsed "$t0")
 check "systemctl stop lull mid-session returns within 5 s ($session_stop s)" awk -v t="$session_stop" 'BEGIN { exit !(t < 5) }'
 last=$(ct lull sessions --db /var/lib/lull/lull.sqlite 2>&1 | tail -1)
-check "the stopped session ended softly (ended early, not interrupted)" grep -q 'ended early' <<<"$last"
+check "the stopped session ended softly (ended early, not interrupted)" grep -q 'ended_early' <<<"$last"
 ct systemctl start lull
 
 # ---- a hung daemon (SIGSTOP) is replaced by the watchdog ----
 pid_before=$(show MainPID)
 t0=$(now)
-ct kill -STOP "$pid_before"
+ct bash -c "kill -STOP $pid_before"
 replaced() { [ "$(show MainPID)" != "$pid_before" ] && [ "$(show MainPID)" != 0 ] && status_answers; }
 if wait_for 60 replaced; then
     took=$(elapsed "$t0")
@@ -258,15 +262,17 @@ else
 fi
 
 # ---- a configuration error: exit 78, no restart loop, err priority ----
-cursor=$(ct journalctl -u lull -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
-restarts_before=$(show NRestarts)
+since=$(ct date '+%Y-%m-%d %H:%M:%S')
+sleep 1
 ct_sh 'printf "audio:\n  period_frames: 17\n" >/etc/lull/lull.yaml'
 ct systemctl restart lull 2>/dev/null || true
 sleep 8
 check "a configuration error stops the unit with exit 78 ($(show ExecMainStatus), $(show ActiveState))" \
     [ "$(show ExecMainStatus)/$(show ActiveState)" = 78/failed ]
-check "...and no restart loop (NRestarts $restarts_before -> $(show NRestarts))" [ "$(show NRestarts)" = "$restarts_before" ]
-errors=$(ct journalctl -u lull -p err -o cat --no-pager --after-cursor "$cursor")
+# systemctl restart sets NRestarts to 0; an automatic restart would count.
+check "...and no restart loop (NRestarts=$(show NRestarts) 8 s later)" [ "$(show NRestarts)" = 0 ]
+errors=$(ct journalctl -u lull -p err -o cat --no-pager --since "$since")
+indent <<<"$errors"
 check "journalctl -u lull -p err shows one line naming the file and key" \
     [ "$(grep -c '^lull: /etc/lull/lull.yaml: key audio.period_frames: 17 is out of range' <<<"$errors")" -eq 1 ]
 ct cp /root/lull/Config/lull.yaml /etc/lull/lull.yaml
