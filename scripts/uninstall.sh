@@ -5,7 +5,8 @@
 # --purge says otherwise. Running it twice is harmless.
 #
 # Usage: scripts/uninstall.sh [--purge] [--root DIR]
-#   --purge     also delete /etc/lull and /var/lib/lull (every recorded session).
+#   --purge     also delete /etc/lull, /var/lib/lull (every recorded session) and the group
+#               lull-control.
 #   --root DIR  remove from DIR as if it were / (a staging root); no systemctl.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --purge) purge=1; shift ;;
         --root) root="${2:?--root needs a folder}"; shift 2 ;;
-        -h|--help) sed -n '3,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "uninstall.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -50,6 +51,11 @@ if [ "$purge" -eq 1 ]; then
             say "deleted $path"
         fi
     done
+    # The group install.sh made for the control socket: nothing else uses it.
+    if [ -z "$root" ] && getent group lull-control >/dev/null; then
+        $sudo groupdel lull-control
+        say "deleted the group lull-control"
+    fi
 else
     say "kept $root/etc/lull (configuration) and $root/var/lib/lull (the session journal); --purge deletes them"
 fi

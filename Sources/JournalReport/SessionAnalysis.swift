@@ -27,12 +27,17 @@ public struct SessionAnalysis: Sendable {
     public let gaps: [(start: Double, end: Double)]
     /// Stretches of one phase, from the music rows.
     public let phases: [(phase: String, start: Double, end: Double)]
+    /// Heart rate, RMSSD and breathing, first against last 5 minutes, as the live summary and
+    /// `lull sessions` show them (one definition: `SessionHeadline`).
+    public let headline: SessionHeadline
 
     public init(_ session: StoredSession) {
         self.session = session
         let beats = session.beats
         let lastEvent = session.events.map(\.seconds).max() ?? 0
         durationSeconds = max(beats.last?.seconds ?? 0, lastEvent)
+        headline = SessionHeadline.of(
+            summaryJSON: session.record.summaryJSON, snapshots: session.snapshots, durationSeconds: durationSeconds)
         if beats.count >= 3 {
             let series = RecordingAnalysis.filter(milliseconds: beats.map(\.rrMilliseconds))
             windows = RecordingAnalysis.windows(

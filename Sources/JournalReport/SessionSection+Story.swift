@@ -17,7 +17,9 @@ extension SessionSection {
             sentences.append("This session is still being recorded; it is shown up to \(ReportText.clock(a.durationSeconds)).")
         default: break
         }
-        if let first = a.firstWindow, let last = a.lastWindow {
+        if a.firstWindow != nil, a.lastWindow != nil {
+            // The figures of the headline table (SessionHeadline), so the sentence and the table agree.
+            let (first, last) = (a.headline.first, a.headline.last)
             var changes: [String] = []
             if let b0 = first.breathingRatePerMinute, let b1 = last.breathingRatePerMinute {
                 let (x0, x1) = (ReportText.fixed(b0, 0), ReportText.fixed(b1, 0))
@@ -27,7 +29,7 @@ extension SessionSection {
                     changes.append("breathing \(b1 < b0 ? "slowed" : "quickened") from \(x0) to \(x1) per minute")
                 }
             }
-            if let r0 = first.timeDomain?.rmssdMilliseconds, let r1 = last.timeDomain?.rmssdMilliseconds, r0 > 0 {
+            if let r0 = first.rmssdMilliseconds, let r1 = last.rmssdMilliseconds, r0 > 0 {
                 let percent = (r1 / r0 - 1) * 100
                 let from = "(\(ReportText.fixed(r0, 0)) to \(ReportText.fixed(r1, 0)) ms)"
                 if abs(percent) < 5 {
@@ -36,7 +38,7 @@ extension SessionSection {
                     changes.append("RMSSD \(percent > 0 ? "rose" : "fell") \(ReportText.fixed(abs(percent), 0)) % \(from)")
                 }
             }
-            if let h0 = first.timeDomain?.meanHeartRateBPM, let h1 = last.timeDomain?.meanHeartRateBPM {
+            if let h0 = first.heartRateBPM, let h1 = last.heartRateBPM {
                 let (x0, x1) = (ReportText.fixed(h0, 0), ReportText.fixed(h1, 0))
                 changes.append(
                     x0 == x1 ? "heart rate stayed at \(x0) bpm"

@@ -110,10 +110,13 @@ struct SessionSection {
                 + "<td>\(ReportText.fixed(b, digits))</td></tr>"
         }
         var out = "<table class=\"headline\"><thead><tr><th></th><th>first 5 min</th><th>last 5 min</th></tr></thead><tbody>"
-        out += row("Heart rate", "bpm", first?.timeDomain?.meanHeartRateBPM, last?.timeDomain?.meanHeartRateBPM, 1)
-        out += row("RMSSD", "ms", first?.timeDomain?.rmssdMilliseconds, last?.timeDomain?.rmssdMilliseconds, 1)
+        // Heart rate, RMSSD and breathing as the live summary and `lull sessions` give them; the rest
+        // from the first and last Task Force windows (the table below).
+        let (a, b) = (analysis.headline.first, analysis.headline.last)
+        out += row("Heart rate", "bpm", a.heartRateBPM, b.heartRateBPM, 1)
+        out += row("RMSSD", "ms", a.rmssdMilliseconds, b.rmssdMilliseconds, 1)
         out += row("SDNN", "ms", first?.timeDomain?.sdnnMilliseconds, last?.timeDomain?.sdnnMilliseconds, 1)
-        out += row("Breathing", "/min", first?.breathingRatePerMinute, last?.breathingRatePerMinute, 1)
+        out += row("Breathing", "/min", a.breathingRatePerMinute, b.breathingRatePerMinute, 1)
         out += row("Coherence", "", first?.coherence, last?.coherence, 2)
         out += row("LF/HF", "", first?.frequencyDomain?.lfHF, last?.frequencyDomain?.lfHF, 2)
         out += "</tbody></table><table class=\"headline\"><tbody>"

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import GRDB
 
-/// One session's headline, for `lull sessions`: first and last are the means of the snapshots in
-/// the first and last 5 minutes of what was recorded (halves when shorter than 10 minutes), so an
-/// interrupted session has them too.
+/// One session's headline, for `lull sessions`: first and last as `SessionHeadline` defines them
+/// (the live summary's figures; an interrupted session has them too).
 public struct SessionListing: Sendable, Equatable {
     public var id: Int64
     public var client: String?
@@ -47,9 +46,6 @@ public struct StoredBeat: Sendable, Equatable {
 }
 
 extension SessionDatabase {
-    /// Window for the first/last headline values, seconds (the Task Force's short-term recording).
-    static let headlineWindowSeconds = 300.0
-
     /// Sessions oldest first, optionally of one client and started at or after `since` (ISO 8601 UTC).
     public func sessions(client: String? = nil, since: String? = nil) throws(SessionJournalError) -> [SessionListing] {
         do {
@@ -57,7 +53,7 @@ extension SessionDatabase {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT s.id, s.client, s.started_at, s.ended_at, s.source, s.outcome,
+                        SELECT s.id, s.client, s.started_at, s.ended_at, s.source, s.outcome, s.summary,
                             (SELECT count(*) FROM beats WHERE session_id = s.id) AS beats,
                             coalesce((SELECT max(t) FROM (
                                 SELECT max(t_s) AS t FROM beats WHERE session_id = s.id
@@ -68,29 +64,33 @@ extension SessionDatabase {
                         """, arguments: [client, since])
                 return try rows.map { row in
                     let id: Int64 = row["id"]
-                    let span = try Row.fetchOne(
-                        db, sql: "SELECT min(t_s) AS a, max(t_s) AS b FROM snapshots WHERE session_id = ?",
-                        arguments: [id])
-                    let (from, to): (Double, Double) = (span?["a"] ?? 0, span?["b"] ?? 0)
-                    // Halves of a session shorter than 10 minutes, so first and last never overlap.
-                    let window = min(Self.headlineWindowSeconds, (to - from) / 2)
-                    func means(_ condition: String, _ bound: Double) throws -> Row? {
-                        try Row.fetchOne(
+                    let duration: Double = row["duration_s"]
+                    let summary: String? = row["summary"]
+                    // The summary's own figures when the session wrote one (SessionHeadline).
+                    let snapshots =
+                        SessionHeadline.parse(summary) != nil
+                        ? []
+                        : try Row.fetchAll(
                             db,
                             sql: """
-                                SELECT avg(hr_bpm) AS hr, avg(rmssd_ms) AS rmssd, avg(breathing_rate_per_min) AS br
-                                FROM snapshots WHERE session_id = ? AND \(condition)
-                                """, arguments: [id, bound])
-                    }
-                    let first = try means("t_s <= ?", from + window)
-                    let last = try means("t_s >= ?", to - window)
+                                SELECT t_s, hr_bpm, rmssd_ms, breathing_rate_per_min FROM snapshots
+                                WHERE session_id = ? ORDER BY t_s
+                                """, arguments: [id]
+                        ).map {
+                            SnapshotRow(
+                                seconds: $0["t_s"], heartRateBPM: $0["hr_bpm"], rmssdMilliseconds: $0["rmssd_ms"],
+                                sdnnMilliseconds: nil, breathingRatePerMinute: $0["breathing_rate_per_min"],
+                                coherence: nil, lfMs2: nil, hfMs2: nil, artifactPercent: nil)
+                        }
+                    let headline = SessionHeadline.of(summaryJSON: summary, snapshots: snapshots, durationSeconds: duration)
+                    let (first, last) = (headline.first, headline.last)
                     return SessionListing(
                         id: id, client: row["client"], startedAt: row["started_at"], endedAt: row["ended_at"],
-                        source: row["source"], outcome: row["outcome"], durationSeconds: row["duration_s"],
+                        source: row["source"], outcome: row["outcome"], durationSeconds: duration,
                         beats: row["beats"],
-                        heartRateBPM: (first?["hr"], last?["hr"]),
-                        rmssdMilliseconds: (first?["rmssd"], last?["rmssd"]),
-                        breathingRatePerMinute: (first?["br"], last?["br"]))
+                        heartRateBPM: (first.heartRateBPM, last.heartRateBPM),
+                        rmssdMilliseconds: (first.rmssdMilliseconds, last.rmssdMilliseconds),
+                        breathingRatePerMinute: (first.breathingRatePerMinute, last.breathingRatePerMinute))
                 }
             }
         } catch {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
 import Foundation
+import Logging
 import LullConfig
+import SystemdSupport
 
 /// `lull config check [PATH]`: the daemon's configuration, read and validated exactly as `lull
 /// daemon` reads it at start, so an operator can check an edit before restarting the service.
@@ -58,7 +60,8 @@ extension LullConfiguration {
         do {
             return try await load(path: path, environment: environment)
         } catch {
-            FileHandle.standardError.write(Data("lull: \(error.description)\n".utf8))
+            // Fatal for whoever loads it (the daemon stops with 78): err priority in the journal.
+            JournalLogHandler.writeStandardError("lull: \(error.description)", level: .error)
             throw ExitCode(ConfigurationError.exitStatus)
         }
     }

@@ -11,7 +11,8 @@ struct SessionsCommand: ParsableCommand {
         discussion: """
             One line per session, oldest first: id, client, start (local time), duration, outcome, and \
             heart rate, RMSSD and breathing rate first -> last (means of the first and last 5 minutes \
-            of HRV snapshots). --json prints one JSON object per line instead.
+            of HRV snapshots, as the session's own summary gives them). --json prints one JSON object per \
+            line instead.
             """
     )
 

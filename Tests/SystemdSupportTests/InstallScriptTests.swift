@@ -77,7 +77,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: journal.path))
     }
 
-    @Test(arguments: ["install.sh", "uninstall.sh"])
+    @Test(arguments: ["install.sh", "uninstall.sh", "systemd-test.sh"])
     func scriptsParseAndPassShellcheck(_ script: String) throws {
         let path = Self.repository.appendingPathComponent("scripts/\(script)").path
         #expect(try Self.execute("/bin/bash", ["-n", path]).status == 0)

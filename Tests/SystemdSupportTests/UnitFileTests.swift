@@ -70,6 +70,8 @@ import Testing
             "RuntimeDirectory=lull", "ExecStart=/usr/local/bin/lull daemon --config /etc/lull/lull.yaml",
             "ExecStartPost=-+/usr/bin/chgrp lull-control /run/lull/control.sock",
             "DeviceAllow=char-alsa rw", "IPAddressDeny=any", "IPAddressAllow=localhost", "NoNewPrivileges=yes",
+            // A hung daemon is back within 40 s (issue 16): SIGABRT ends it at once, a restart follows in 5 s.
+            "Environment=SWIFT_BACKTRACE=enable=no", "TimeoutAbortSec=5", "RestartSec=5",
         ] {
             #expect(lines.contains(required), "lull.service lacks \(required)")
         }

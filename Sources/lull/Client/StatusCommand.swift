@@ -67,11 +67,15 @@ struct StatusCommand: ParsableCommand {
             var details: [String] = []
             if let name = strap["name"] as? String { details.append(name) }
             if let battery = strap["battery_pct"] as? NSNumber { details.append("battery \(battery.intValue) %") }
+            if let detail = strap["detail"] as? String { details.append(detail) }
             if !details.isEmpty { text += " (\(details.joined(separator: ", ")))" }
             parts.append(text)
         }
         if let journalError = s["journal_error"] as? String {
             parts.append("journal not writable (\(journalError)); the music continues")
+        }
+        if let audio = s["audio"] as? [String: Any] {
+            parts.append("audio \(audio["state"] as? String ?? "?") (\(audio["detail"] as? String ?? "?"))")
         }
         if !(s["session"] is [String: Any]), let last = s["last_summary"] as? [String: Any] {
             parts.append("last: " + summaryLine(last))

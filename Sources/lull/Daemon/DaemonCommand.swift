@@ -33,7 +33,20 @@ struct DaemonCommand: AsyncParsableCommand {
         completion: .file())
     var config: String?
 
+    /// What ends the daemon is logged at err priority (ArgumentParser's own "Error: ..." line would
+    /// reach the journal at info, hidden from `journalctl -p err`).
     func run() async throws {
+        do {
+            try await runDaemon()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            JournalLogHandler.writeStandardError("Error: \(error)", level: .error)
+            throw ExitCode.failure
+        }
+    }
+
+    private func runDaemon() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try await LullConfiguration.loadOrExit(path: config, environment: environment)
         LoggingSystem.bootstrap { JournalLogHandler.standardError(label: $0) }
@@ -69,10 +82,10 @@ struct DaemonCommand: AsyncParsableCommand {
             do {
                 target = try StrapTarget(parsing: configuration.strap.address, adapter: configuration.strap.adapter)
             } catch {
-                FileHandle.standardError.write(Data("lull: key strap.address: \(error)\n".utf8))
+                JournalLogHandler.writeStandardError("lull: key strap.address: \(error)", level: .error)
                 throw ExitCode(ConfigurationError.exitStatus)
             }
-            monitor = StrapMonitor(target: target, state: state)
+            monitor = StrapMonitor(target: target, state: state, logger: Logger(label: "lull.strap"))
         }
         let sessions = DaemonSessions(
             configuration: configuration, database: database, state: state, strap: monitor, logger: logger)
@@ -90,6 +103,9 @@ struct DaemonCommand: AsyncParsableCommand {
             .init(service: WatchdogService(notifier: notifier, state: state, logger: logger))
         ]
         if let monitor { services.append(.init(service: monitor)) }
+        if let device = SoundCardMonitor.alsaDevice(configuration.audio.device) {
+            services.append(.init(service: SoundCardMonitor(device: device, state: state, logger: Logger(label: "lull.audio"))))
+        }
         let unixApplication = Application(
             router: ControlAPI.router(access: .unixSocket, state: state, sessions: sessions, database: database),
             server: ConnectionLimits.server(ConnectionTable(limit: ConnectionLimits.unixSocketConnections)),

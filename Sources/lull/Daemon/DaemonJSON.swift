@@ -20,7 +20,15 @@ enum DaemonJSON {
         w.field("state", s.strap.state)
         w.field("name", s.strap.name)
         w.field("battery_pct", s.strap.batteryPercent)
+        // Only while something is missing, so the usual object is unchanged.
+        if let detail = s.strap.detail { w.field("detail", detail) }
         w.endObject()
+        if let problem = s.audioProblem {
+            w.beginObject("audio")
+            w.field("state", "unavailable")
+            w.field("detail", problem)
+            w.endObject()
+        }
         if let running = s.running {
             let seconds = DaemonState.sessionSeconds(running, at: now)
             w.beginObject("session")

@@ -26,7 +26,8 @@ struct WatchdogService: Service {
         var lastFrames: UInt64?
         var wasHealthy = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: every)
+            // A stop must not wait out the rest of the interval (up to 15 s with WatchdogSec=30).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: every) }
             let (healthy, frames) = Self.health(state.snapshot, lastFrames: lastFrames, now: .now)
             lastFrames = frames
             if healthy { _ = notifier.watchdog() }
@@ -80,7 +81,7 @@ struct DaemonTicker: Service {
             if tick % 15 == 14 { state.events.publish(EventHub.ping) }
             if tick % 86_400 == 86_399 { retention?.prune() }
             tick += 1
-            try? await Task.sleep(for: .seconds(1))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
         }
     }
 }

@@ -95,6 +95,19 @@ final class DaemonSessions: Service, Sendable {
     /// One session, start to summary, in this task (the runner, its audio and the journal's
     /// recorder are not shared with any other).
     private func runSession(_ request: Request) async {
+        // A sound card known to be missing is asked again; still missing, the session is refused
+        // before it has a journal row (SoundCardMonitor says why not music-less).
+        if state.snapshot.audioProblem != nil, let device = SoundCardMonitor.alsaDevice(configuration.audio.device) {
+            let problem = await SoundCard.problem(device: device)
+            state.audioChanged(problem)
+            if let problem {
+                let failure = CommandFailure(SoundCard.refusal(problem))
+                logger.error("\(failure.description)")
+                state.sessionFailedToStart()
+                request.reply?(.failure(failure))
+                return
+            }
+        }
         let recorder: SessionRecorder
         var runner: SessionRunner
         do {

@@ -15,10 +15,12 @@ final class DaemonState: Sendable {
 
     /// The strap as `/api/status` shows it.
     struct Strap: Sendable, Equatable {
-        /// simulated | searching | connecting | connected | no_contact | lost
+        /// simulated | searching | connecting | connected | no_contact | lost | unavailable
         var state: String
         var name: String?
         var batteryPercent: Int?
+        /// What an `unavailable` strap waits for, in one line ("no Bluetooth adapter hci0: waiting for one").
+        var detail: String?
     }
 
     /// The session that is running (or ending).
@@ -55,6 +57,8 @@ final class DaemonState: Sendable {
         var shuttingDown = false
         /// Why the journal cannot be written now (a full disk), nil while it can.
         var journalError: String?
+        /// What the sound card problem is (`SoundCardMonitor`), nil while the device opens.
+        var audioProblem: String?
     }
 
     let durationsMinutes: [Int]
@@ -198,6 +202,15 @@ final class DaemonState: Sendable {
         if changed { publishStatus() }
     }
 
+    func audioChanged(_ problem: String?) {
+        let changed: Bool = state.withLock { s in
+            guard s.audioProblem != problem else { return false }
+            s.audioProblem = problem
+            return true
+        }
+        if changed { publishStatus() }
+    }
+
     // MARK: Output
 
     func publishStatus() { events.publish(EventHub.event("status", statusJSON())) }
@@ -218,12 +231,16 @@ final class DaemonState: Sendable {
         }
     }
 
-    /// systemd's STATUS= line: "idle", "session 7 min left", "session: strap lost, music continues".
+    /// systemd's STATUS= line: "idle", "session 7 min left", "session: strap lost, music continues";
+    /// idle, what the daemon waits for follows ("idle; no Bluetooth adapter hci0: waiting for one").
     func statusLine() -> String {
         let s = snapshot
-        guard let running = s.running else { return s.shuttingDown ? "stopping" : "idle" }
+        guard let running = s.running else {
+            if s.shuttingDown { return "stopping" }
+            return (["idle"] + [s.strap.detail, s.audioProblem].compactMap { $0 }).joined(separator: "; ")
+        }
         if s.phase == .ending { return "session ending" }
-        if ["lost", "searching", "connecting", "no_contact"].contains(s.strap.state) && running.beats > 0 {
+        if ["lost", "searching", "connecting", "no_contact", "unavailable"].contains(s.strap.state) && running.beats > 0 {
             return "session: strap lost, music continues"
         }
         let remaining = max(0, running.minutes * 60 - Self.sessionSeconds(running, at: .now))

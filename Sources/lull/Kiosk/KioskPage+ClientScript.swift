@@ -22,7 +22,8 @@ extension KioskPage {
             connecting: ['Strap found. Connecting\u2026', 'wait'],
             connected: ['Strap connected.', 'ok'],
             no_contact: ['Strap found. Put it on, snug just below your chest.', 'wait'],
-            lost: ['Strap not found. Put it on, or bring it a little closer.', 'wait']
+            lost: ['Strap not found. Put it on, or bring it a little closer.', 'wait'],
+            unavailable: ['This kiosk cannot reach the strap yet. Please ask for help.', 'wait']
           };
           var SUMMARY_SCREEN_MS = 60000;   // the summary stays a minute, then the start screen returns
           var STOP_CONFIRM_MS = 5000;      // a first touch on End arms it for this long
@@ -85,12 +86,15 @@ extension KioskPage {
 
           // ---- before ----
 
-          function showStrap(strap) {
+          function showStrap(strap, audio) {
             if (!strap || typeof strap !== 'object') { return; }
             lastStrap = strap;
             var words = STRAP_WORDS[strap.state] || ['Strap: ' + String(strap.state), 'wait'];
             var text = words[0];
             if (typeof strap.battery_pct === 'number') { text += ' Battery ' + Math.round(strap.battery_pct) + ' %.'; }
+            // What the kiosk waits for (no adapter, no sound card), in the daemon's words, for staff.
+            var missing = [strap.detail, audio && audio.detail].filter(function (x) { return typeof x === 'string'; });
+            if (missing.length) { text += ' (' + missing.join('; ') + ')'; }
             $('strap-words').textContent = text;
             $('strap').dataset.tone = words[1];
             body.dataset.strap = String(strap.state);
@@ -178,7 +182,7 @@ extension KioskPage {
           function showStrapDrop(strap) {
             var el = $('strap-drop');
             var state = strap && strap.state;
-            if (state === 'searching' || state === 'connecting' || state === 'lost') {
+            if (state === 'searching' || state === 'connecting' || state === 'lost' || state === 'unavailable') {
               el.textContent = 'Looking for your strap; the music continues.';
               el.hidden = false;
             } else if (state === 'no_contact') {
@@ -342,7 +346,7 @@ extension KioskPage {
           function applyStatus(st) {
             if (!st || typeof st !== 'object') { return; }
             body.dataset.state = String(st.state);
-            showStrap(st.strap);
+            showStrap(st.strap, st.audio);
             if (Array.isArray(st.durations_min)) { renderDurations(st.durations_min); }
             if (st.state === 'running' || st.state === 'ending') {
               var session = st.session || {};
