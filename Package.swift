@@ -32,6 +32,10 @@ let package = Package(
         // YAML with) for the checks it does not make: unknown keys and positions of syntax errors.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The clinic's shared store: PostgreSQL through its NIO client (no ORM).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // MARK: Pure cores
@@ -95,12 +99,26 @@ let package = Package(
         // The therapist's side of the journal: the HTML report (inline SVG) and the exports.
         .target(name: "JournalReport", dependencies: ["HRVCore", "SessionStore"], swiftSettings: strictSettings),
 
+        // The clinic's shared store: the journal's sessions in PostgreSQL (schema migrations, sync
+        // from a kiosk's journal, reading for reports, erasure).
+        .target(
+            name: "ClinicStore",
+            dependencies: [
+                "SessionStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+
         // MARK: Composition root
         .executableTarget(
             name: "lull",
             dependencies: [
                 "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
                 "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore", "JournalReport",
+                "ClinicStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -124,7 +142,7 @@ let package = Package(
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
-        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore", "JournalReport"]),
+        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore", "JournalReport", "ClinicStore", "ListenerModel"]),
         .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
         .testTarget(
             name: "SystemdSupportTests",
@@ -133,5 +151,6 @@ let package = Package(
         .testTarget(
             name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JournalReportTests", dependencies: ["JournalReport", "SessionStore", "HRVCore"]),
+        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "SessionStore"]),
     ]
 )

@@ -53,6 +53,8 @@ final class DaemonState: Sendable {
         var running: Running?
         var last: Finished?
         var shuttingDown = false
+        /// Finished sessions the clinic store has not confirmed; nil when sync is not configured.
+        var syncWaiting: Int?
     }
 
     let durationsMinutes: [Int]
@@ -182,6 +184,15 @@ final class DaemonState: Sendable {
             guard s.strap != strap else { return false }
             s.strap = strap
             return true
+        }
+        if changed { publishStatus() }
+    }
+
+    /// From the clinic sync service: sessions still waiting for the store.
+    func syncWaiting(_ count: Int) {
+        let changed = state.withLock { s in
+            defer { s.syncWaiting = count }
+            return s.syncWaiting != count
         }
         if changed { publishStatus() }
     }
