@@ -32,6 +32,10 @@ let package = Package(
         // YAML with) for the checks it does not make: unknown keys and positions of syntax errors.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The clinic's shared store: PostgreSQL through its NIO client (no ORM).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // MARK: Pure cores
@@ -98,6 +102,18 @@ let package = Package(
         // `lull session --source stdin`: its line splitter (bounded lines) and beat parser, apart so a
         // fuzz target can reach them.
         .target(name: "StdinBeats", dependencies: ["HRVCore"], swiftSettings: strictSettings),
+        // The clinic's shared store: the journal's sessions in PostgreSQL (schema migrations, sync
+        // from a kiosk's journal, reading for reports, erasure).
+        .target(
+            name: "ClinicStore",
+            dependencies: [
+                "SessionStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: Composition root
         .executableTarget(
@@ -105,6 +121,7 @@ let package = Package(
             dependencies: [
                 "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
                 "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore", "JournalReport",
+                "ClinicStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -130,7 +147,10 @@ let package = Package(
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
-        .testTarget(name: "LullCommandTests", dependencies: ["lull", "SessionStore", "JournalReport", "StdinBeats"]),
+        .testTarget(
+            name: "LullCommandTests",
+            dependencies: ["lull", "SessionStore", "JournalReport", "StdinBeats", "ClinicStore", "ListenerModel"]
+        ),
         .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
         .testTarget(
             name: "SystemdSupportTests",
@@ -139,5 +159,6 @@ let package = Package(
         .testTarget(
             name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JournalReportTests", dependencies: ["JournalReport", "SessionStore", "HRVCore"]),
+        .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "SessionStore"]),
     ]
 )

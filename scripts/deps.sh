@@ -5,10 +5,11 @@
 # systemd provides systemd-analyze (the unit's verify and security tests; no running systemd needed), and
 # the shellcheck package checks the install scripts. pulseaudio and libasound2-plugins (its ALSA `pulse` PCM)
 # let the live-output tests run a private sound server and kill it mid-stream: ALSA's own plugins never fail.
+# postgresql: the clinic store tests start a private cluster (initdb, pg_ctl) on a Unix socket.
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libbluetooth-dev libsqlite3-dev alsa-utils systemd shellcheck pulseaudio
-    libasound2-plugins "$@")
+    libasound2-plugins postgresql "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

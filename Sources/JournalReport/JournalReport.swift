@@ -22,10 +22,10 @@ public enum JournalReportError: Error, Equatable, CustomStringConvertible {
 ///
 /// - Parameters:
 ///   - timeZone: the zone dates are shown in (the reader's; the journal stores UTC).
-/// - Throws: `JournalReportError` for an empty selection or an unknown session,
-///   `SessionJournalError` when the journal cannot be read.
+/// - Throws: `JournalReportError` for an empty selection or an unknown session, the store's own
+///   error when it cannot be read. `database` is a kiosk's journal or the clinic store: one report.
 public func journalReportHTML(
-    database: SessionDatabase, client: String?, sessionID: Int64?, since: Date?, timeZone: TimeZone = .current
+    database: any SessionReading, client: String?, sessionID: Int64?, since: Date?, timeZone: TimeZone = .current
 ) throws -> String {
     let sinceText = since.map(JournalReport.utcText)
     var listings = try database.sessions(client: client, since: sinceText)

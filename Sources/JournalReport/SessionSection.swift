@@ -18,7 +18,10 @@ struct SessionSection {
         var out = "<section class=\"session\" id=\"session-\(record.id)\">"
         out += "<h2>Session \(record.id)"
         if let client = record.client { out += " · \(ReportText.escape(client))" }
-        out += " <span class=\"when\">\(ReportText.escape(startedText)) · \(ReportText.clock(analysis.durationSeconds))"
+        out += " <span class=\"when\">\(ReportText.escape(startedText))"
+        // Where it ran: a client moves between the clinic's kiosks.
+        if let kiosk = record.kioskID { out += " · kiosk \(ReportText.escape(kiosk))" }
+        out += " · \(ReportText.clock(analysis.durationSeconds))"
         out += " · \(ReportText.escape(Self.outcomeText(record.outcome)))</span></h2>"
         out += "<p class=\"story\">\(ReportText.escape(Self.story(analysis)))</p>"
         out += "<div class=\"session-body\"><div class=\"charts\">"

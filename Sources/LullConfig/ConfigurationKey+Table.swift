@@ -53,6 +53,15 @@ extension ConfigurationKey {
                 return true
             },
             render: { "\($0.journal.retentionDays)" }),
+        // The URL may hold a password, so it is never printed; the file is the better place for it.
+        .optionalString(
+            "journal.sync_to", \.journal.syncTo,
+            allowed: "postgres://USER@HOST[:PORT]/DB[?sslmode=...] or postgres://USER@/DB?host=/socket/dir",
+            unset: "sessions stay on this kiosk", isSecret: true,
+            isValid: { ($0.hasPrefix("postgres://") || $0.hasPrefix("postgresql://")) && !$0.contains(where: isControl) }),
+        .optionalString(
+            "journal.sync_password_file", \.journal.syncPasswordFile, allowed: "an absolute path",
+            unset: "the URL's password or systemd's credential lull-store-password", isValid: isAbsolutePath),
 
         .optionalString(
             "control.socket_path", \.control.socketPath,
@@ -64,6 +73,10 @@ extension ConfigurationKey {
         .optionalString(
             "kiosk.therapist_code", \.kiosk.therapistCode, allowed: TherapistCode.rule,
             unset: "the therapist view is refused", isSecret: true, isValid: TherapistCode.isStrong),
+        .optionalString(
+            "kiosk.id", \.kiosk.id, allowed: "1 to 63 letters, digits, '.', '_' or '-'",
+            unset: "kiosk- and 12 hex digits derived from /etc/machine-id",
+            isValid: { (1...63).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) } }),
     ]
 }
 

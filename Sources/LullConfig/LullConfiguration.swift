@@ -58,6 +58,12 @@ public struct LullConfiguration: Sendable, Equatable {
         public var path: String? = nil
         /// `journal.retention_days`: 0 keeps every session; else 30...3650 days.
         public var retentionDays: Int = 0
+        /// `journal.sync_to`: the clinic's PostgreSQL store (postgres://...); nil keeps sessions on
+        /// this kiosk only. With it, retention never removes a session the store has not confirmed.
+        public var syncTo: String? = nil
+        /// `journal.sync_password_file`: an absolute path to a file whose first line is the store's
+        /// password; nil means the URL's, or systemd's credential `lull-store-password`.
+        public var syncPasswordFile: String? = nil
         public init() {}
     }
 
@@ -75,6 +81,8 @@ public struct LullConfiguration: Sendable, Equatable {
     public struct Kiosk: Sendable, Equatable {
         /// `kiosk.therapist_code` (at least 6 characters); nil refuses the therapist view.
         public var therapistCode: String? = nil
+        /// `kiosk.id`: this kiosk's name in the clinic store; nil derives one from /etc/machine-id.
+        public var id: String? = nil
         public init() {}
     }
 

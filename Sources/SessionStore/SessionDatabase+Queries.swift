@@ -18,6 +18,24 @@ public struct SessionListing: Sendable, Equatable {
     public var rmssdMilliseconds: (first: Double?, last: Double?)
     public var breathingRatePerMinute: (first: Double?, last: Double?)
 
+    public init(
+        id: Int64, client: String?, startedAt: String, endedAt: String?, source: String, outcome: String,
+        durationSeconds: Double, beats: Int, heartRateBPM: (first: Double?, last: Double?),
+        rmssdMilliseconds: (first: Double?, last: Double?), breathingRatePerMinute: (first: Double?, last: Double?)
+    ) {
+        self.id = id
+        self.client = client
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.source = source
+        self.outcome = outcome
+        self.durationSeconds = durationSeconds
+        self.beats = beats
+        self.heartRateBPM = heartRateBPM
+        self.rmssdMilliseconds = rmssdMilliseconds
+        self.breathingRatePerMinute = breathingRatePerMinute
+    }
+
     public static func == (a: Self, b: Self) -> Bool {
         a.id == b.id && a.client == b.client && a.startedAt == b.startedAt && a.endedAt == b.endedAt
             && a.source == b.source && a.outcome == b.outcome && a.durationSeconds == b.durationSeconds

@@ -15,6 +15,27 @@ public struct SessionRecord: Sendable, Equatable {
     public var outcome: String
     /// JSON text written at the end (nil for an interrupted session).
     public var summaryJSON: String?
+    /// The session's id everywhere (lower-case RFC 9562 text); the integer id is one store's own.
+    public var uuid: String?
+    /// The kiosk the session ran on (`kiosk.id`).
+    public var kioskID: String?
+
+    public init(
+        id: Int64, client: String?, startedAt: String, endedAt: String?, source: String, strap: String?,
+        settingsJSON: String, outcome: String, summaryJSON: String?, uuid: String? = nil, kioskID: String? = nil
+    ) {
+        self.id = id
+        self.client = client
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.source = source
+        self.strap = strap
+        self.settingsJSON = settingsJSON
+        self.outcome = outcome
+        self.summaryJSON = summaryJSON
+        self.uuid = uuid
+        self.kioskID = kioskID
+    }
 }
 
 /// One event row: strap lost and back, audio underruns, user stop, crash recovery, ...
@@ -37,6 +58,16 @@ public struct StoredSession: Sendable, Equatable {
     public var snapshots: [SnapshotRow]
     public var music: [MusicRow]
     public var events: [StoredEvent]
+
+    public init(
+        record: SessionRecord, beats: [StoredBeat], snapshots: [SnapshotRow], music: [MusicRow], events: [StoredEvent]
+    ) {
+        self.record = record
+        self.beats = beats
+        self.snapshots = snapshots
+        self.music = music
+        self.events = events
+    }
 }
 
 extension SessionDatabase {
@@ -50,7 +81,7 @@ extension SessionDatabase {
                 let record = SessionRecord(
                     id: row["id"], client: row["client"], startedAt: row["started_at"], endedAt: row["ended_at"],
                     source: row["source"], strap: row["strap"], settingsJSON: row["settings"], outcome: row["outcome"],
-                    summaryJSON: row["summary"])
+                    summaryJSON: row["summary"], uuid: row["uuid"], kioskID: row["kiosk_id"])
                 let beats = try Row.fetchAll(
                     db, sql: "SELECT t_s, rr_ms, flag, contact, decided FROM beats WHERE session_id = ? ORDER BY rowid",
                     arguments: [id]

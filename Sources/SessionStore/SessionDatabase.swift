@@ -13,14 +13,23 @@ import GRDB
 /// or is SQLite but not ours, is reported and left byte-for-byte alone, never migrated or replaced.
 public final class SessionDatabase: Sendable {
     public let path: String
+    /// The kiosk new sessions are stamped with (`kiosk.id`, else derived from /etc/machine-id).
+    public let kioskID: String
     let queue: DatabaseQueue
 
-    /// Opens (creating with mode 0600 if absent, making it and its -wal and -shm files 0600 if not) and migrates the journal at `path`, then marks
-    /// sessions whose process is gone as interrupted (see `recoverInterrupted`).
-    public init(path: String, isProcessAlive: (Int32) -> Bool = SessionDatabase.isProcessAlive)
+    /// Opens (creating with mode 0600 if absent, making it and its -wal and -shm files 0600 if not) and
+    /// migrates the journal at `path`, then marks
+    /// sessions whose process is gone as interrupted (see `recoverInterrupted`). New sessions are
+    /// stamped with `kioskID` (default: $LULL_KIOSK_ID, else derived from /etc/machine-id), and so
+    /// are sessions recorded before sessions carried one.
+    public init(
+        path: String, kioskID: String? = nil, isProcessAlive: (Int32) -> Bool = SessionDatabase.isProcessAlive
+    )
         throws(SessionJournalError)
     {
         self.path = path
+        // LULL_KIOSK_ID: the configuration key kiosk.id as its variable, for the verbs without a file.
+        self.kioskID = kioskID ?? KioskIdentity.resolve(configured: ProcessInfo.processInfo.environment["LULL_KIOSK_ID"])
         try Self.createIfAbsent(path)
         try Self.enforcePrivateMode(path)
         try Self.checkIsOurs(path)
@@ -42,6 +51,9 @@ public final class SessionDatabase: Sendable {
                 throw SessionJournalError.newerSchema(path: path)
             }
             try migrator.migrate(queue)
+            try queue.write { [kioskID = self.kioskID] db in
+                try db.execute(sql: "UPDATE sessions SET kiosk_id = ? WHERE kiosk_id IS NULL", arguments: [kioskID])
+            }
         } catch let error as SessionJournalError {
             throw error
         } catch {

@@ -147,9 +147,13 @@ public final class SessionRecorder {
             let id = try database.queue.write { db in
                 try db.execute(
                     sql: """
-                        INSERT INTO sessions (client, started_at, source, strap, settings, outcome, pid)
-                        VALUES (?, ?, ?, ?, ?, 'running', ?)
-                        """, arguments: [client, startedAt, source, strap, settingsJSON, Int(getpid())])
+                        INSERT INTO sessions (client, started_at, source, strap, settings, outcome, pid, uuid, kiosk_id)
+                        VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                        """,
+                    arguments: [
+                        client, startedAt, source, strap, settingsJSON, Int(getpid()), SessionIdentity.newUUID(),
+                        database.kioskID,
+                    ])
                 return db.lastInsertedRowID
             }
             sessionID = id

@@ -78,6 +78,35 @@ enum SessionSchema {
         migrator.registerMigration("v2-decided-flags") { db in
             try db.execute(sql: "ALTER TABLE beats ADD COLUMN decided INTEGER")
         }
+        // The clinic store: a session is known everywhere by a UUID (the integer id is only this
+        // journal's) and by the kiosk it ran on; `sync_confirmations` records what a store has
+        // confirmed of each session. Existing sessions get a random UUID here (RFC 9562 §5.4) and
+        // their kiosk id when the journal is next opened with one (`SessionDatabase.init`).
+        migrator.registerMigration("v3-clinic-identity") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE sessions ADD COLUMN uuid TEXT;
+                    ALTER TABLE sessions ADD COLUMN kiosk_id TEXT;
+                    """)
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM sessions WHERE uuid IS NULL") {
+                try db.execute(
+                    sql: "UPDATE sessions SET uuid = ? WHERE id = ?", arguments: [SessionIdentity.newUUID(), id])
+            }
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX sessions_uuid ON sessions(uuid);
+                    CREATE TABLE sync_confirmations (
+                        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                        store TEXT NOT NULL,
+                        beats INTEGER NOT NULL,
+                        snapshots INTEGER NOT NULL,
+                        music INTEGER NOT NULL,
+                        events INTEGER NOT NULL,
+                        confirmed_at TEXT NOT NULL,
+                        PRIMARY KEY (session_id, store)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -26,7 +26,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Write to FILE instead of stdout.", completion: .file())
     var out: String?
 
-    @Option(help: "The session journal (default as for lull session).", completion: .file())
+    @Option(help: "The session journal (default as for lull session) or the clinic store's postgres:// URL.", completion: .file())
     var db: String?
 
     func validate() throws {
@@ -37,14 +37,14 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let format = SessionExport.Format(rawValue: format) ?? .json
-        let database = try SessionsCommand.openExisting(db)
+        let database = try StoreAccess.openForReading(db)
         let stored: StoredSession?
         do {
             stored = try database.session(id: session)
         } catch {
             throw CommandFailure("\(error)")
         }
-        guard let stored else { throw CommandFailure("no session \(session) in \(database.path)") }
+        guard let stored else { throw CommandFailure("no session \(session) in \(database.location)") }
         try ReportCommand.write(SessionExport.text(stored, format: format), to: out)
     }
 }

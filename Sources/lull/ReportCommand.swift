@@ -31,7 +31,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The HTML file to write.", completion: .file(extensions: ["html"]))
     var out: String
 
-    @Option(help: "The session journal (default as for lull session).", completion: .file())
+    @Option(help: "The session journal (default as for lull session) or the clinic store's postgres:// URL.", completion: .file())
     var db: String?
 
     func validate() throws {
@@ -41,7 +41,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let sinceDate = try since.map { try SessionsCommand.date($0, flag: "--since", now: Date()) }
-        let database = try SessionsCommand.openExisting(db)
+        let database = try StoreAccess.openForReading(db)
         let html: String
         do {
             html = try journalReportHTML(database: database, client: client, sessionID: session, since: sinceDate)

@@ -25,7 +25,7 @@ struct SessionsCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
-    @Option(help: "The session journal (default as for lull session).", completion: .file())
+    @Option(help: "The session journal (default as for lull session) or the clinic store's postgres:// URL.", completion: .file())
     var db: String?
 
     func validate() throws {
@@ -33,6 +33,16 @@ struct SessionsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let db, db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") {
+            let sinceUTC = since.flatMap { Self.parseSince($0, now: Date()) }.map(Self.utcText)
+            let store = try StoreAccess.openForReading(db)
+            let listings: [SessionListing]
+            do { listings = try store.sessions(client: client, since: sinceUTC) } catch {
+                throw CommandFailure("\(error)")
+            }
+            for listing in listings { SessionOutput.write(json ? Self.jsonLine(listing) : Self.textLine(listing)) }
+            return
+        }
         let path = try Self.journalPath(db)
         // Listing must not create a journal where none is: say there is nothing yet.
         guard FileManager.default.fileExists(atPath: path) else {

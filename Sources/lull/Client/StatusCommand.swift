@@ -80,6 +80,9 @@ struct StatusCommand: ParsableCommand {
         if !(s["session"] is [String: Any]), let last = s["last_summary"] as? [String: Any] {
             parts.append("last: " + summaryLine(last))
         }
+        if let sync = s["sync"] as? [String: Any], let waiting = (sync["waiting"] as? NSNumber)?.intValue {
+            parts.append("\(waiting) session\(waiting == 1 ? "" : "s") waiting for the clinic store")
+        }
         return parts.joined(separator: " · ")
     }
 

@@ -66,10 +66,15 @@ struct DaemonCommand: AsyncParsableCommand {
             throw CommandFailure("no journal.path, STATE_DIRECTORY, XDG_STATE_HOME or HOME for the session journal")
         }
         let database: SessionDatabase
-        do { database = try SessionDatabase(path: path) } catch { throw CommandFailure("\(error)") }
+        do {
+            database = try SessionDatabase(path: path, kioskID: KioskIdentity.resolve(configured: configuration.kiosk.id))
+        } catch { throw CommandFailure("\(error)") }
+        let clinicSync = try ClinicSyncService.make(configuration: configuration, database: database, environment: environment)
         let retention =
             configuration.journal.retentionDays > 0
-            ? JournalRetention(database: database, days: configuration.journal.retentionDays, logger: logger) : nil
+            ? JournalRetention(
+                database: database, days: configuration.journal.retentionDays, logger: logger,
+                keepUnconfirmed: clinicSync != nil) : nil
         retention?.prune()
 
         let simulated = configuration.strap.address == "simulate"
@@ -131,6 +136,7 @@ struct DaemonCommand: AsyncParsableCommand {
             services.append(.init(service: loopback))
         }
         services.append(.init(service: DaemonTicker(notifier: notifier, state: state, retention: retention)))
+        if let clinicSync { services.append(.init(service: clinicSync(state, logger))) }
         services.append(.init(service: sessions, successTerminationBehavior: .gracefullyShutdownGroup))
         // Last in the list, so the first told of a shutdown: STOPPING=1 goes out at once.
         services.append(.init(service: ShutdownNotice(notifier: notifier, logger: logger), successTerminationBehavior: .ignore))

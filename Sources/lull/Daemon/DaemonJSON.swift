@@ -57,7 +57,10 @@ enum DaemonJSON {
         var text = w.text
         // JSONWriter writes keyed values only; the durations are a plain list of numbers.
         text.removeLast(2)
-        text += "[" + durationsMinutes.map(String.init).joined(separator: ",") + "]}"
+        text += "[" + durationsMinutes.map(String.init).joined(separator: ",") + "]"
+        // Only with journal.sync_to set, so the object is unchanged without a clinic store.
+        if let waiting = s.syncWaiting { text += ",\"sync\":{\"waiting\":\(waiting)}" }
+        text += "}"
         return text
     }
 

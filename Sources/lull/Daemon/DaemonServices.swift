@@ -91,11 +91,13 @@ struct JournalRetention: Sendable {
     let database: SessionDatabase
     let days: Int
     let logger: Logger
+    /// With a clinic store configured: sessions the store has not confirmed are never pruned.
+    var keepUnconfirmed = false
 
     func prune() {
         let cutoff = Date().addingTimeInterval(-Double(days) * 86_400)
         do {
-            let removed = try database.prune(startedBefore: cutoff)
+            let removed = try database.prune(startedBefore: cutoff, keepUnconfirmed: keepUnconfirmed)
             if removed > 0 { logger.info("journal retention", metadata: ["days": "\(days)", "removed": "\(removed)"]) }
         } catch {
             // Retention is housekeeping: a failure is logged and retried tomorrow; sessions go on.

@@ -59,6 +59,8 @@ final class DaemonState: Sendable {
         var journalError: String?
         /// What the sound card problem is (`SoundCardMonitor`), nil while the device opens.
         var audioProblem: String?
+        /// Finished sessions the clinic store has not confirmed; nil when sync is not configured.
+        var syncWaiting: Int?
     }
 
     let durationsMinutes: [Int]
@@ -207,6 +209,15 @@ final class DaemonState: Sendable {
             guard s.audioProblem != problem else { return false }
             s.audioProblem = problem
             return true
+        }
+        if changed { publishStatus() }
+    }
+
+    /// From the clinic sync service: sessions still waiting for the store.
+    func syncWaiting(_ count: Int) {
+        let changed = state.withLock { s in
+            defer { s.syncWaiting = count }
+            return s.syncWaiting != count
         }
         if changed { publishStatus() }
     }

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+import Dispatch
+import Foundation
+public import Logging
+public import SessionStore
+import Synchronization
+
+/// What one sync pass did.
+public struct SyncOutcome: Sendable, Equatable {
+    /// Sessions stored and confirmed in this pass.
+    public var sessions = 0
+    public var beats = 0
+    /// Finished sessions still waiting for the store after the pass (0 unless it failed midway).
+    public var waiting = 0
+
+    public init() {}
+}
+
+/// Pushes a kiosk's finished sessions to the clinic store: every session the journal has no
+/// confirmation of from this store, oldest first, one session per transaction (`ClinicStore.push`),
+/// recording the store's row counts in the journal once it has committed. Resumable: a pass that
+/// stops midway leaves the rest unconfirmed for the next one, and a session sent but not
+/// confirmed (the connection dropped after the commit) is sent again and stored once. Memory
+/// holds one session at a time.
+///
+/// The journal is read and written on its own serial queue, never on Swift concurrency's
+/// cooperative pool; the session being recorded is never touched (only finished sessions are read,
+/// and WAL readers never block the recorder's commits).
+public struct SessionSync: Sendable {
+    public let database: SessionDatabase
+    public let url: StoreURL
+    public let passwordFile: String?
+    public let environment: [String: String]
+    public let logger: Logger
+    /// What the journal's confirmations name the store by: the URL without its password.
+    public var storeName: String { url.description }
+
+    private static let journalQueue = DispatchQueue(label: "lull.sync.journal")
+
+    public init(
+        database: SessionDatabase, url: StoreURL, passwordFile: String? = nil, environment: [String: String] = [:],
+        logger: Logger = Logger(label: "lull.sync")
+    ) {
+        self.database = database
+        self.url = url
+        self.passwordFile = passwordFile
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Runs `body` on the journal's queue.
+    static func journal<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            journalQueue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Finished sessions this store has not confirmed.
+    public func waiting() async throws -> Int {
+        try await Self.journal { [database, storeName] in try database.sessionsAwaitingSync(store: storeName).count }
+    }
+
+    /// One pass: connects, sends what is waiting, disconnects. `progress` hears each stored session.
+    /// With `deadlineSeconds`, a pass still running then is cancelled and its connection closed (a
+    /// server that stopped answering, SIGSTOP or a dead route, would otherwise hold the pass
+    /// forever, in the connection's start-up as well as in a query); what it had not confirmed
+    /// waits for the next pass.
+    public func run(
+        deadlineSeconds: Double? = nil, progress: @escaping @Sendable (Int64, SyncConfirmation) -> Void = { _, _ in }
+    ) async throws -> SyncOutcome {
+        let connected = ConnectedStore()
+        let pass = Task { try await send(connected: connected, progress: progress) }
+        let watchdog = deadlineSeconds.map { seconds in
+            Task {
+                try await Task.sleep(for: .seconds(seconds))
+                pass.cancel()
+                if let store = connected.store.withLock({ $0 }) { await store.close() }
+            }
+        }
+        defer { watchdog?.cancel() }
+        return try await withTaskCancellationHandler {
+            try await pass.value
+        } onCancel: {
+            pass.cancel()
+        }
+    }
+
+    private func send(
+        connected: ConnectedStore, progress: @Sendable (Int64, SyncConfirmation) -> Void
+    ) async throws -> SyncOutcome {
+        let pending = try await Self.journal { [database, storeName] in try database.sessionsAwaitingSync(store: storeName) }
+        var outcome = SyncOutcome()
+        outcome.waiting = pending.count
+        guard !pending.isEmpty else { return outcome }
+        let store = try await ClinicStore.connect(
+            url, passwordFile: passwordFile, environment: environment, logger: logger)
+        connected.store.withLock { $0 = store }
+        do {
+            for id in pending {
+                try Task.checkCancellation()
+                guard let session = try await Self.journal({ [database] in try database.session(id: id) }) else {
+                    outcome.waiting -= 1  // forgotten meanwhile
+                    continue
+                }
+                let held = try await store.push(session)
+                let sent = SyncConfirmation(
+                    beats: session.beats.count, snapshots: session.snapshots.count, music: session.music.count,
+                    events: session.events.count)
+                guard held == sent else {
+                    throw ClinicStoreError(
+                        "\(url): session \(id) (\(session.record.uuid ?? "?")): the store holds \(held.beats) beats, "
+                            + "\(held.snapshots) snapshots, \(held.music) music rows, \(held.events) events, "
+                            + "the journal \(sent.beats), \(sent.snapshots), \(sent.music), \(sent.events); not confirmed")
+                }
+                try await Self.journal { [database, storeName] in
+                    try database.confirmSync(sessionID: id, store: storeName, rows: held)
+                }
+                outcome.sessions += 1
+                outcome.beats += held.beats
+                outcome.waiting -= 1
+                progress(id, held)
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        return outcome
+    }
+}
+
+/// The pass's connection, for its watchdog to close.
+final class ConnectedStore: Sendable {
+    let store = Mutex<ClinicStore?>(nil)
+}
+
+/// Seconds to wait after the nth failure in a row (n ≥ 1): 5 s doubling to at most `maximum`, so a
+/// kiosk whose server is away for a week asks about every 5 minutes, not in a tight loop.
+public func syncBackoffSeconds(failures: Int, maximum: Double = 300) -> Double {
+    guard failures > 0 else { return 0 }
+    return min(maximum, 5 * pow(2, Double(min(failures - 1, 20))))
+}
