@@ -78,6 +78,7 @@ enum SessionSchema {
         migrator.registerMigration("v2-decided-flags") { db in
             try db.execute(sql: "ALTER TABLE beats ADD COLUMN decided INTEGER")
         }
+        registerAssessments(&migrator)
         return migrator
     }
 }
