@@ -51,7 +51,9 @@ let package = Package(
         ),
         .target(name: "Guidance", dependencies: ["HRVCore"], swiftSettings: strictSettings),
         .target(name: "ListenerModel", dependencies: ["HRVCore"], swiftSettings: strictSettings),
-        .target(name: "Session", dependencies: ["HRVCore", "Guidance"], swiftSettings: strictSettings),
+        // The resonance-frequency assessment: its protocol, per-step metrics and the choice.
+        .target(name: "Assessment", dependencies: ["HRVCore", "Guidance"], swiftSettings: strictSettings),
+        .target(name: "Session", dependencies: ["HRVCore", "Guidance", "Assessment"], swiftSettings: strictSettings),
 
         // MARK: System libraries (GRDB's SQLite pattern)
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
@@ -119,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "lull",
             dependencies: [
-                "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel",
+                "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel", "Assessment",
                 "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore", "JournalReport",
                 "ClinicStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -147,6 +149,7 @@ let package = Package(
         .testTarget(name: "ALSAOutputTests", dependencies: ["ALSAOutput", "SynthCore", "AudioTestSupport"]),
         .testTarget(name: "GuidanceTests", dependencies: ["Guidance", "HRVCore", "ListenerModel"]),
         .testTarget(name: "ListenerModelTests", dependencies: ["ListenerModel", "HRVCore"]),
+        .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "Session", "ListenerModel", "HRVCore", "Guidance"]),
         .testTarget(
             name: "LullCommandTests",
             dependencies: ["lull", "SessionStore", "JournalReport", "StdinBeats", "ClinicStore", "ListenerModel"]

@@ -130,7 +130,7 @@ public struct IsoController: Sendable {
     }
 
     /// Why a snapshot cannot move the music, or nil when it can.
-    static func distrust(_ snapshot: HRVSnapshot, _ configuration: GuidanceConfiguration) -> FreezeReason? {
+    public static func distrust(_ snapshot: HRVSnapshot, _ configuration: GuidanceConfiguration) -> FreezeReason? {
         if !snapshot.beat.contact || snapshot.flag == .noContact { return .noContact }
         if snapshot.flag != .ok { return .artifact }
         if snapshot.artifactPercent > configuration.maxArtifactPercent { return .artifactBurden }

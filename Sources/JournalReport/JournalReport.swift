@@ -41,17 +41,21 @@ public func journalReportHTML(
     for listing in listings {
         if let session = try database.session(id: listing.id) { sessions.append(session) }
     }
-    return JournalReport(sessions: sessions, timeZone: timeZone).html()
+    let assessments = try database.assessments(client: client, since: sinceText)
+    return JournalReport(sessions: sessions, timeZone: timeZone, assessments: assessments).html()
 }
 
 /// The report over sessions already read from the journal (oldest first). Pure: no I/O, no clock.
 public struct JournalReport {
     public let analyses: [SessionAnalysis]
     let timeZone: TimeZone
+    /// Resonance assessments of the selection's clients, oldest first.
+    let assessments: [StoredAssessment]
 
-    public init(sessions: [StoredSession], timeZone: TimeZone = .current) {
+    public init(sessions: [StoredSession], timeZone: TimeZone = .current, assessments: [StoredAssessment] = []) {
         analyses = sessions.map(SessionAnalysis.init)
         self.timeZone = timeZone
+        self.assessments = assessments
     }
 
     public func html() -> String {
@@ -59,7 +63,8 @@ public struct JournalReport {
         let title = clients.count == 1 && !clients[0].isEmpty ? "Lull sessions · \(clients[0])" : "Lull sessions"
         var out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        out += "<title>\(ReportText.escape(title))</title><style>\(Self.css)</style></head><body>"
+        let css = assessments.isEmpty ? Self.css : Self.css + AssessmentSection.css
+        out += "<title>\(ReportText.escape(title))</title><style>\(css)</style></head><body>"
         out += "<header><h1>\(ReportText.escape(title))</h1><p>\(analyses.count) session\(analyses.count == 1 ? "" : "s")"
         if let first = analyses.first, let last = analyses.last {
             out += ", \(ReportText.escape(localText(first.session.record.startedAt)))"
@@ -73,6 +78,10 @@ public struct JournalReport {
                 client: client.isEmpty ? nil : client,
                 sessions: own.map { ($0, Self.date($0.session.record.startedAt) ?? .distantPast, localText($0.session.record.startedAt)) })
             out += trends.html()
+        }
+        for client in Array(Set(assessments.map { $0.client ?? "" })).sorted() {
+            let own = assessments.filter { ($0.client ?? "") == client }
+            out += AssessmentSection(client: client.isEmpty ? nil : client, assessments: own, localText: localText).html()
         }
         for analysis in analyses.reversed() {
             out += SessionSection(analysis: analysis, startedText: localText(analysis.session.record.startedAt)).html()

@@ -10,12 +10,19 @@ public struct MusicState: Sendable, Equatable {
     public var swellBreathsPerMinute: Double
     /// Peak-to-peak depth of the swell.
     public var swellDepthLU: Double
+    /// Where the pacer is in its breath (radians; the swell is loudest at π/2, full inhalation), when
+    /// the music paces exactly (the resonance assessment); nil otherwise.
+    public var swellPhaseRadians: Double?
 
-    public init(tempoBPM: Double, loudnessLUFS: Double, swellBreathsPerMinute: Double, swellDepthLU: Double) {
+    public init(
+        tempoBPM: Double, loudnessLUFS: Double, swellBreathsPerMinute: Double, swellDepthLU: Double,
+        swellPhaseRadians: Double? = nil
+    ) {
         self.tempoBPM = tempoBPM
         self.loudnessLUFS = loudnessLUFS
         self.swellBreathsPerMinute = swellBreathsPerMinute
         self.swellDepthLU = swellDepthLU
+        self.swellPhaseRadians = swellPhaseRadians
     }
 
     /// Below this the model treats the music as absent.

@@ -38,10 +38,14 @@
 ///   Neurosci 12:353), raised by music much faster (> 1.2 x their heart rate) or louder than
 ///   comfortable. An abrupt change of audible music (tempo faster than 1 BPM/s, loudness rising faster
 ///   than 2 LU/s) startles: a small immediate rise per beat. Calming is slower than activation.
+/// - **With a resonance** (`ListenerResonance`, for the resonance-frequency assessment), the RSA
+///   gain, its phase against breathing, breath-to-breath depth and the following of a pacer are that
+///   model's instead; without one (the default) the listener is exactly as above.
 public struct SimulatedListener: Sendable {
     public let profile: ListenerProfile
     public let seed: UInt64
     public let artifacts: ArtifactInjection
+    public let resonance: ListenerResonance?
 
     var physiologyRandom: SplitMix64
     var artifactRandom: SplitMix64
@@ -59,11 +63,20 @@ public struct SimulatedListener: Sendable {
     /// Delivered intervals waiting to be returned (an injected artifact can make two of one beat).
     var pending: [SimulatedBeat] = []
     var contactLossUntilSeconds: Double = -1
+    /// The resonance's own draws (breath depth), so the physiology's stream is the same with and without one.
+    var resonanceRandom: SplitMix64
+    /// This breath's depth, as a multiple of the mean (resonance model only).
+    var breathDepth: Double = 1
 
-    public init(profile: ListenerProfile, seed: UInt64, artifacts: ArtifactInjection = .none) {
+    public init(
+        profile: ListenerProfile, seed: UInt64, artifacts: ArtifactInjection = .none,
+        resonance: ListenerResonance? = nil
+    ) {
         self.profile = profile
         self.seed = seed
         self.artifacts = artifacts
+        self.resonance = resonance
+        resonanceRandom = SplitMix64(seed: seed ^ 0x8E50_7A7C_E000_0002)
         physiologyRandom = SplitMix64(seed: seed)
         // A separate stream for the strap's faults, so artifacts do not change the physiology's draws.
         artifactRandom = SplitMix64(seed: seed ^ 0xA57F_AC75_0000_0001)
@@ -102,7 +115,11 @@ public struct SimulatedListener: Sendable {
     }
 
     var rsaAmplitudeMilliseconds: Double {
-        profile.rsaAmplitudeMilliseconds * vagalTone * Self.rsaGain(breathsPerMinute: breathsPerMinute)
+        if let resonance {
+            return profile.rsaAmplitudeMilliseconds * vagalTone * resonance.rsaGain(breathsPerMinute: breathsPerMinute)
+                * breathDepth
+        }
+        return profile.rsaAmplitudeMilliseconds * vagalTone * Self.rsaGain(breathsPerMinute: breathsPerMinute)
     }
 
     /// One true heart beat: advances breathing, arousal and the oscillators over the previous interval
@@ -111,8 +128,10 @@ public struct SimulatedListener: Sendable {
         let rrGuess = 60 / meanHeartRateBPM
         advanceBreathing(music: music, seconds: rrGuess)
         advanceArousal(music: music, seconds: rrGuess)
+        let previousPhase = respiratoryPhase
         respiratoryPhase = (respiratoryPhase + 2 * Double.pi * breathsPerMinute / 60 * rrGuess)
             .truncatingRemainder(dividingBy: 2 * Double.pi)
+        if let resonance { pace(resonance, music: music, previousPhase: previousPhase, seconds: rrGuess) }
         // Mayer-wave frequency wanders around 0.1 Hz with a 0.01 Hz spread (ECGSYN's c1).
         mayerFrequencyHz +=
             (0.1 - mayerFrequencyHz) * rrGuess / 20
@@ -123,7 +142,12 @@ public struct SimulatedListener: Sendable {
         let mayer = profile.mayerAmplitudeMilliseconds * (0.4 + 0.6 * vagalTone)
         let noise = profile.beatNoiseMilliseconds * vagalTone * physiologyRandom.nextGaussian()
         // RR lengthens in expiration: the sine's sign is a convention, the amplitude is what matters.
-        let rr = 60000 / meanHeartRateBPM + rsa * sin(respiratoryPhase) + mayer * sin(mayerPhase) + noise
+        // With a resonance, heart rate follows sin(breath phase + phase lead), so RR the opposite.
+        let respiratory =
+            resonance.map {
+                -sin(respiratoryPhase + $0.phaseDegrees(breathsPerMinute: breathsPerMinute) * Double.pi / 180)
+            } ?? sin(respiratoryPhase)
+        let rr = 60000 / meanHeartRateBPM + rsa * respiratory + mayer * sin(mayerPhase) + noise
         let clamped = min(max(rr, 300), 2000)
         heartTimeSeconds += clamped / 1000
         let truth = ListenerGroundTruth(
@@ -133,6 +157,10 @@ public struct SimulatedListener: Sendable {
     }
 
     mutating func advanceBreathing(music: MusicState, seconds: Double) {
+        if let resonance {
+            advancePacedBreathing(resonance, music: music, seconds: seconds)
+            return
+        }
         let spontaneous = spontaneousBreathsPerMinute
         let guide = music.swellBreathsPerMinute
         let audible = music.loudnessLUFS > MusicState.silenceLUFS && music.swellDepthLU >= 1
@@ -183,5 +211,36 @@ public struct SimulatedListener: Sendable {
         let base = arousal - arousalNoise
         let relaxed = base + (target - base) * min(1, seconds / tau) + startle
         arousal = min(max(relaxed + arousalNoise, 0), 1)
+    }
+}
+
+extension SimulatedListener {
+    /// Breathing with a resonance: asked to follow the swell, they do whenever it is audible and
+    /// within reach, otherwise they breathe at their own rate (with the same slow wander).
+    mutating func advancePacedBreathing(_ resonance: ListenerResonance, music: MusicState, seconds: Double) {
+        let guide = music.swellBreathsPerMinute
+        let audible = music.loudnessLUFS > MusicState.silenceLUFS && music.swellDepthLU >= 1
+        following = audible && resonance.reachBreathsPerMinute.contains(guide)
+        let aim = following ? guide : spontaneousBreathsPerMinute
+        let tau = following ? resonance.pacedTimeConstantSeconds : 20
+        breathingJitter +=
+            -breathingJitter * seconds / 60
+            + 0.3 * (2 * seconds / 60).squareRoot() * physiologyRandom.nextGaussian()
+        let base = breathsPerMinute - breathingJitter
+        let relaxed = base + (aim - base) * min(1, seconds / tau)
+        breathsPerMinute = max(3, relaxed + breathingJitter)
+    }
+
+    /// Each new breath draws its depth; while following a pacer whose phase is known, the breath's
+    /// phase is pulled toward it (the pacer as it is now: `music` was set at the previous beat).
+    mutating func pace(_ resonance: ListenerResonance, music: MusicState, previousPhase: Double, seconds: Double) {
+        if following, let phase = music.swellPhaseRadians {
+            let pacer = phase + 2 * Double.pi * music.swellBreathsPerMinute / 60 * seconds
+            respiratoryPhase += resonance.phaseCoupling * sin(pacer - respiratoryPhase)
+            respiratoryPhase = respiratoryPhase - 2 * Double.pi * (respiratoryPhase / (2 * Double.pi)).rounded(.down)
+        }
+        if respiratoryPhase < previousPhase {
+            breathDepth = max(0.3, 1 + resonance.depthVariation * resonanceRandom.nextGaussian())
+        }
     }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+public import Assessment
 public import Guidance
 public import HRVCore
 
@@ -14,6 +15,8 @@ public struct SessionState: Sendable, Equatable {
     /// The HRV state after this beat (its `flag` is the verdict on the beat decided at this step).
     public var snapshot: HRVSnapshot
     public var target: MusicTarget
+    /// During a resonance assessment: its settle period or step; nil in a session.
+    public var assessment: AssessmentPosition? = nil
 }
 
 /// The guided session as a pure state machine: beats (or gaps) in, HRV snapshot and music target
@@ -22,6 +25,8 @@ public struct SessionEngine: Sendable {
     public let plannedSeconds: Double
     private var stream: HRVStream
     private var controller: IsoController
+    /// Set in a resonance assessment, which then sets the music instead of the iso controller.
+    private var assessor: AssessmentController?
     private var summary: SummaryAccumulator
     public private(set) var target: MusicTarget
 
@@ -36,23 +41,50 @@ public struct SessionEngine: Sendable {
         target = controller.target
     }
 
+    /// A resonance assessment (see `AssessmentController`): its longest length is the plan.
+    public init(
+        assessment: AssessmentProtocol, guidance: GuidanceConfiguration = .default, hrv: HRVStream.Configuration = .live
+    ) {
+        self.init(plannedSeconds: assessment.longestSeconds, guidance: guidance, hrv: hrv)
+        assessor = AssessmentController(protocol: assessment, guidance: guidance)
+        target = assessor!.target
+    }
+
+    /// Where the assessment is; nil in a session.
+    public var assessment: AssessmentPosition? { assessor?.position }
+    /// True once every step of an assessment is done (never in a session).
+    public var assessmentComplete: Bool { assessor?.isComplete ?? false }
+    /// The pacer's breath phase during an assessment (radians, π/2 at full inhalation).
+    public var guidePhaseRadians: Double? { assessor.map(\.guidePhaseRadians) }
+
+    /// Ends an assessment and returns its result; nil in a session.
+    public mutating func finishAssessment() -> ResonanceResult? { assessor?.finish() }
+
     /// The matched start tempo (nil until the first heart rate).
     public var matchedTempoBPM: Double? { controller.matchedTempoBPM }
 
     /// Feeds the beat received at `beat.beatTimeSeconds` (session clock).
     public mutating func receive(_ beat: RRInterval) -> SessionState {
         let snapshot = stream.append(beat)
-        target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
+        if assessor != nil {
+            target = assessor!.update(beat: beat, snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
+        } else {
+            target = controller.update(snapshot: snapshot, sessionSeconds: beat.beatTimeSeconds)
+        }
         summary.add(beat: beat, snapshot: snapshot, target: target)
         return SessionState(
             seconds: beat.beatTimeSeconds, beat: beat, flag: beat.contact ? .ok : .noContact, snapshot: snapshot,
-            target: target)
+            target: target, assessment: assessor?.position)
     }
 
     /// Advances the clock without a beat (the strap is silent or lost): the lead freezes, the close
     /// still runs. The silence is counted as a strap gap from `since` (the last beat's time).
     public mutating func silence(at seconds: Double) -> MusicTarget {
-        target = controller.update(sessionSeconds: seconds, signal: .gap)
+        if assessor != nil {
+            target = assessor!.update(sessionSeconds: seconds)
+        } else {
+            target = controller.update(sessionSeconds: seconds, signal: .gap)
+        }
         summary.silence(at: seconds)
         return target
     }

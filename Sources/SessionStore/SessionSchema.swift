@@ -107,6 +107,7 @@ enum SessionSchema {
                     );
                     """)
         }
+        registerAssessments(&migrator)
         return migrator
     }
 }

@@ -20,6 +20,7 @@ struct Lull: AsyncParsableCommand {
             EmulateStrapCommand.self,
             RenderCommand.self,
             SessionCommand.self,
+            AssessCommand.self,
             SessionsCommand.self,
             ReportCommand.self,
             ExportCommand.self,

@@ -56,6 +56,9 @@ struct SessionCommand: AsyncParsableCommand {
     @Flag(help: "Do not record this session in the session journal.")
     var noRecord = false
 
+    @Option(help: "Lead the breath to this pace (4-7 /min) instead of the client's assessed one or 6.")
+    var resonance: Double?
+
     @Option(
         help: ArgumentHelp(
             "The session journal (SQLite).",
@@ -81,6 +84,9 @@ struct SessionCommand: AsyncParsableCommand {
             throw ValidationError("--fast cannot play to an ALSA device; use --audio FILE.wav or none")
         }
         if noRecord && db != nil { throw ValidationError("--db and --no-record: choose one") }
+        if let resonance, !GuideTarget.bounds.contains(resonance) {
+            throw ValidationError("--resonance \(resonance): must be between 4 and 7 breaths a minute")
+        }
     }
 
     func run() async throws {
@@ -89,16 +95,20 @@ struct SessionCommand: AsyncParsableCommand {
         let signals = SignalStop.install { stop.request() }
         defer { _ = signals }
         // The journal opens first: a session that cannot be recorded says so before any music starts.
-        let recorder = try noRecord ? nil : startRecording(plan)
+        let guide = try guideTarget()
+        let recorder = try noRecord ? nil : startRecording(plan, guide: guide)
         do {
-            let settings = SessionSettings(plan: plan, seed: seed, artifactProbability: artifacts / 100)
+            var settings = SessionSettings(plan: plan, seed: seed, artifactProbability: artifacts / 100)
+            settings.guidance.resonanceBreathsPerMinute = guide.breathsPerMinute
             let output = SessionOutput(json: json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
             var runner = try SessionRunner(settings: settings, output: output, recorder: recorder)
             let (summary, audio) = try await runner.run(stop: stop)
-            output.summary(summary, audio: audio)
+            // The target is named when it is not the default, so a default session's lines stay as they were.
+            let named = guide.source == .default ? nil : guide
+            output.summary(summary, audio: audio, guide: named)
             recorder?.finish(
                 outcome: summary.endedEarly ? .endedEarly : .complete,
-                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
+                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio, guide: named))
         } catch {
             if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)") }
             recorder?.finish(outcome: .interrupted, summaryJSON: nil)
@@ -125,7 +135,7 @@ struct SessionCommand: AsyncParsableCommand {
     }
 
     /// Opens the journal and creates this session's row; any failure is one line naming the file.
-    private func startRecording(_ plan: SessionPlan) throws -> SessionRecorder {
+    private func startRecording(_ plan: SessionPlan, guide: GuideTarget) throws -> SessionRecorder {
         guard let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment) else {
             throw CommandFailure(
                 "no HOME, STATE_DIRECTORY or XDG_STATE_HOME for the session journal; use --db PATH or --no-record")
@@ -138,7 +148,9 @@ struct SessionCommand: AsyncParsableCommand {
             }
             var strap: String?
             if case .strap(let target) = plan.source { strap = target.description }
-            _ = try recorder.start(client: client.flatMap(ClientName.validated), source: source, strap: strap, settings: settingsJSON(plan))
+            _ = try recorder.start(
+                client: client.flatMap(ClientName.validated), source: source, strap: strap,
+                settings: settingsJSON(plan, guide: guide))
             return recorder
         } catch {
             throw CommandFailure("\(error)")
@@ -146,7 +158,7 @@ struct SessionCommand: AsyncParsableCommand {
     }
 
     /// The choices that shape the session, as JSON text for the journal's `settings` column.
-    func settingsJSON(_ plan: SessionPlan) -> String {
+    func settingsJSON(_ plan: SessionPlan, guide: GuideTarget? = nil) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("source", source)
@@ -157,8 +169,27 @@ struct SessionCommand: AsyncParsableCommand {
         w.field("audio", audio ?? (fast ? "none" : "default"))
         w.field("fast", fast)
         w.field("paced", plan.paced)
+        if let guide { SessionOutput.guideFields(&w, guide) }
         w.endObject()
         return w.text
+    }
+
+    /// Where the guide aims: --resonance, else the client's latest assessment (from the journal,
+    /// read even with --no-record when it exists), else 6/min.
+    func guideTarget() throws -> GuideTarget {
+        if let resonance { return GuideTarget(breathsPerMinute: resonance, source: .flag) }
+        let fallback = GuideTarget(breathsPerMinute: GuidanceConfiguration.default.resonanceBreathsPerMinute, source: .default)
+        guard let client,
+            let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment),
+            FileManager.default.fileExists(atPath: path)
+        else { return fallback }
+        do {
+            guard let latest = try SessionDatabase(path: path).latestResonance(client: client) else { return fallback }
+            let bounded = min(max(latest.breathsPerMinute, GuideTarget.bounds.lowerBound), GuideTarget.bounds.upperBound)
+            return GuideTarget(breathsPerMinute: bounded, source: .assessment, assessmentID: latest.assessmentID)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
     }
 }
 
@@ -189,9 +220,14 @@ struct SessionPlan {
         self.paced = paced
     }
 
-    init(_ c: SessionCommand) throws {
-        switch c.source {
-        case "simulate": source = .simulate(ListenerProfile(name: c.profile) ?? .anxious)
+    /// `--source` and `--audio` as `lull session` and `lull assess` take them.
+    static func parse(source sourceText: String, audio audioText: String?, fast: Bool, profile: String, adapter: String)
+        throws -> (Source, Audio)
+    {
+        let source: Source
+        let audio: Audio
+        switch sourceText {
+        case "simulate": source = .simulate(ListenerProfile(name: profile) ?? .anxious)
         case "stdin": source = .stdin
         case let s where s.hasPrefix("replay:"):
             let path = String(s.dropFirst("replay:".count))
@@ -200,16 +236,15 @@ struct SessionPlan {
         case let s where s == "auto" || s.hasPrefix("unix:") || s.hasPrefix("strap:"):
             let text = s.hasPrefix("strap:") ? String(s.dropFirst("strap:".count)) : s
             do {
-                source = .strap(try StrapTarget(parsing: text, adapter: c.adapter))
+                source = .strap(try StrapTarget(parsing: text, adapter: adapter))
             } catch {
                 throw ValidationError("--source \(s): \(error)")
             }
         default:
             throw ValidationError(
-                "--source \(c.source): expected simulate, replay:FILE, stdin, strap:ADDRESS, auto or unix:PATH")
+                "--source \(sourceText): expected simulate, replay:FILE, stdin, strap:ADDRESS, auto or unix:PATH")
         }
-        let audioText = c.audio ?? (c.fast ? "none" : "default")
-        switch audioText {
+        switch audioText ?? (fast ? "none" : "default") {
         case "none": audio = .none
         case "default": audio = .alsa(device: "default")
         case let a where a.hasPrefix("alsa:"):
@@ -217,13 +252,23 @@ struct SessionPlan {
             guard !device.isEmpty else { throw ValidationError("--audio alsa:DEVICE needs a device name") }
             audio = .alsa(device: device)
         case let a where a.lowercased().hasSuffix(".wav"): audio = .wav(path: a)
-        default: throw ValidationError("--audio \(audioText): expected default, alsa:DEVICE, FILE.wav or none")
+        default: throw ValidationError("--audio \(audioText ?? ""): expected default, alsa:DEVICE, FILE.wav or none")
         }
+        return (source, audio)
+    }
+
+    init(_ c: SessionCommand) throws {
+        (source, audio) = try Self.parse(source: c.source, audio: c.audio, fast: c.fast, profile: c.profile, adapter: c.adapter)
         plannedSeconds = c.minutes * 60
+        paced = Self.paced(source, fast: c.fast)
+    }
+
+    /// Live sources run in real time; stdin at the producer's pace; the others unless --fast.
+    static func paced(_ source: Source, fast: Bool) -> Bool {
         switch source {
-        case .stdin: paced = false
-        case .strap: paced = true
-        default: paced = !c.fast
+        case .stdin: false
+        case .strap: true
+        default: !fast
         }
     }
 }

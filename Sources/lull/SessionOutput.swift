@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Assessment
 import Foundation
 import Guidance
 import HRVCore
@@ -30,6 +31,10 @@ struct SessionOutput {
         }
         guard s.seconds >= nextDisplaySeconds else { return }
         nextDisplaySeconds = (s.seconds / displayEverySeconds).rounded(.down) * displayEverySeconds + displayEverySeconds
+        if let position = s.assessment {
+            Self.write(Self.assessmentLine(s, position, strap: strapState))
+            return
+        }
         display(s.seconds, s.target, s.snapshot)
     }
 
@@ -42,7 +47,8 @@ struct SessionOutput {
         w.field("rmssd_ms", s.snapshot.rmssdMilliseconds)
         w.field("breathing_rate_per_min", s.snapshot.breathingRatePerMinute)
         w.field("coherence", s.snapshot.coherence)
-        w.field("phase", s.target.phase.rawValue)
+        w.field("phase", s.assessment?.phase.rawValue ?? s.target.phase.rawValue)
+        if let position = s.assessment { assessmentFields(&w, position) }
         w.field("tempo_bpm", s.target.tempoBPM)
         w.field("loudness_lufs", s.target.loudnessLUFS)
         w.field("guide_breaths_per_min", s.target.swellBreathsPerMinute)
@@ -75,11 +81,14 @@ struct SessionOutput {
     }
 
     /// The `{"summary": ...}` line of `--json`; also stored as the journal's session summary.
-    static func summaryJSON(_ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)) -> String {
+    static func summaryJSON(
+        _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64), guide: GuideTarget? = nil
+    ) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.beginObject("summary")
         summaryFields(&w, s, audio: audio)
+        if let guide { guideFields(&w, guide) }
         w.endObject()
         w.endObject()
         return w.text
@@ -114,9 +123,11 @@ struct SessionOutput {
         w.field("audio_underruns", Int(audio.underruns))
     }
 
-    func summary(_ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)) {
+    func summary(
+        _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64), guide: GuideTarget? = nil
+    ) {
         if json {
-            Self.write(Self.summaryJSON(s, audio: audio))
+            Self.write(Self.summaryJSON(s, audio: audio, guide: guide))
             return
         }
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }
@@ -139,6 +150,7 @@ struct SessionOutput {
         if let lufs = audio.lufs, lufs.isFinite {
             out += "audio:             \(f(lufs, 1)) LUFS integrated, \(f(audio.peak, 1)) dBTP peak, \(audio.underruns) underruns\n"
         }
+        if let guide { out += "guide target:      \(f(guide.breathsPerMinute, 1)) /min (\(guide.source.words))\n" }
         Self.write(out)
     }
 

@@ -2,6 +2,7 @@
 import BLEProtocol
 import BluetoothLinux
 import Foundation
+import Assessment
 import Guidance
 import HRVCore
 import ListenerModel
@@ -27,6 +28,10 @@ struct SessionSettings {
     /// Where the beats come from, when the strap is already connected (the daemon hands over the
     /// supervisor it kept while idle); nil: a strap source opens its own supervisor.
     var strapFeed: StrapFeed?
+    /// Set for a resonance assessment (`lull assess`, the daemon's "assess" plan) instead of a session.
+    var assessment: AssessmentProtocol?
+    /// Where the guide aims when it is not the default (the daemon's journal settings name it).
+    var guideTarget: GuideTarget?
 }
 
 /// A strap supervisor's events, already running, and where the session starts on its clock.
@@ -67,7 +72,9 @@ struct SessionRunner {
         self.settings = settings
         self.output = output
         journal = recorder.map { SessionJournalTap(recorder: $0) }
-        engine = SessionEngine(plannedSeconds: settings.plan.plannedSeconds, guidance: settings.guidance)
+        engine =
+            settings.assessment.map { SessionEngine(assessment: $0, guidance: settings.guidance) }
+            ?? SessionEngine(plannedSeconds: settings.plan.plannedSeconds, guidance: settings.guidance)
         audio = try SessionAudio(settings: settings, initial: engine.target)
     }
 
@@ -79,9 +86,10 @@ struct SessionRunner {
         switch plan.source {
         case .simulate(let profile):
             var listener = SimulatedListener(
-                profile: profile, seed: settings.seed, artifacts: .beats(probability: settings.artifactProbability))
+                profile: profile, seed: settings.seed, artifacts: .beats(probability: settings.artifactProbability),
+                resonance: settings.assessment == nil ? nil : .seeded(settings.seed))
             while true {
-                let beat = listener.nextBeat(music: Self.music(engine.target))
+                let beat = listener.nextBeat(music: Self.music(engine.target, pacerPhase: engine.guidePhaseRadians))
                 guard beat.beatTimeSeconds <= plan.plannedSeconds else { break }
                 if try await deliver(beat.rrInterval, start: start, stop: stop) == false {
                     endSeconds = beat.beatTimeSeconds
@@ -152,7 +160,7 @@ struct SessionRunner {
                 if try await deliver(beat, start: start, stop: stop) == false {
                     break reading
                 }
-                if t >= plan.plannedSeconds { break reading }
+                if t >= plan.plannedSeconds || engine.assessmentComplete { break reading }
             }
             if t < plan.plannedSeconds {
                 endSeconds = t
@@ -161,6 +169,8 @@ struct SessionRunner {
         case .strap(let target):
             (endSeconds, endedEarly) = try await runStrap(target, start: start, stop: stop)
         }
+        // An assessment ends with its last step, before the plan's longest length.
+        if engine.assessmentComplete { endedEarly = false }
         journal?.finishBeats()
         observer?(.ending(seconds: endSeconds))
         if stop.isRequested { journal?.recorder.event(seconds: endSeconds, kind: "user_stop") }
@@ -178,7 +188,7 @@ struct SessionRunner {
     private mutating func deliver(_ beat: RRInterval, start: ContinuousClock.Instant, stop: StopRequest) async throws
         -> Bool
     {
-        if stop.isRequested { return false }
+        if stop.isRequested || engine.assessmentComplete { return false }
         if plan.paced {
             let due = start + .milliseconds(Int64(beat.beatTimeSeconds * 1000 / settings.timeScale))
             while ContinuousClock.now < due {
@@ -249,6 +259,7 @@ struct SessionRunner {
                 let t = now()
                 if stop.isRequested { return (t, true) }
                 if t >= plan.plannedSeconds { return (plan.plannedSeconds, false) }
+                if engine.assessmentComplete { return (t, false) }
                 switch input {
                 case .tick:
                     journalDeviceEvents(at: t)
@@ -311,10 +322,10 @@ struct SessionRunner {
         }
     }
 
-    static func music(_ t: MusicTarget) -> MusicState {
+    static func music(_ t: MusicTarget, pacerPhase: Double? = nil) -> MusicState {
         MusicState(
             tempoBPM: t.tempoBPM, loudnessLUFS: t.heardLoudnessLUFS, swellBreathsPerMinute: t.swellBreathsPerMinute,
-            swellDepthLU: t.swellDepthLU)
+            swellDepthLU: t.swellDepthLU, swellPhaseRadians: pacerPhase)
     }
 }
 

@@ -51,12 +51,16 @@ struct SessionsCommand: ParsableCommand {
         }
         let sinceUTC = since.flatMap { Self.parseSince($0, now: Date()) }.map(Self.utcText)
         let listings: [SessionListing]
+        let assessments: [StoredAssessment]
         do {
-            listings = try SessionDatabase(path: path).sessions(client: client, since: sinceUTC)
+            let database = try SessionDatabase(path: path)
+            listings = try database.sessions(client: client, since: sinceUTC)
+            assessments = try database.assessments(client: client, since: sinceUTC)
         } catch {
             throw CommandFailure("\(error)")
         }
         for listing in listings { SessionOutput.write(json ? Self.jsonLine(listing) : Self.textLine(listing)) }
+        Self.listAssessments(assessments, json: json)
     }
 
     /// `--db`, else the default journal of this user or service.

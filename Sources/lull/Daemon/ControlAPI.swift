@@ -37,8 +37,10 @@ enum ControlAPI {
         router.post("/api/start") { request, context in
             let body = try await request.body.collect(upTo: maximumBodyBytes)
             let parsed: (minutes: Double?, client: String?)
+            let plan: DaemonSessions.Plan
             do {
                 parsed = try parseStart(String(buffer: body))
+                plan = try parsePlan(String(buffer: body))
             } catch {
                 return json(.badRequest, DaemonJSON.error("\(error)"))
             }
@@ -46,7 +48,7 @@ enum ControlAPI {
             // session started on its behalf later.
             guard context.channel.isActive else { return json(.badRequest, DaemonJSON.error("the client has gone")) }
             do {
-                let id = try await sessions.start(minutes: parsed.minutes, client: parsed.client)
+                let id = try await sessions.start(minutes: parsed.minutes, client: parsed.client, plan: plan)
                 var w = JSONWriter()
                 w.beginObject()
                 w.field("id", id.map { Int($0) })
@@ -120,8 +122,8 @@ enum ControlAPI {
         guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
             throw CommandFailure("body: expected a JSON object such as {\"minutes\": 20, \"client\": \"A7\"}")
         }
-        for key in object.keys where key != "minutes" && key != "client" {
-            throw CommandFailure("body: unknown key \(key) (expected minutes, client)")
+        for key in object.keys where key != "minutes" && key != "client" && key != "plan" {
+            throw CommandFailure("body: unknown key \(key) (expected minutes, client, plan)")
         }
         // JSONSerialization keeps one of two equal keys silently; which one a reader keeps differs.
         if let key = JSONObjectKeys.firstDuplicate(in: trimmed) { throw CommandFailure("body: duplicate key \(key)") }

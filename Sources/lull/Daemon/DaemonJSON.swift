@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Assessment
 import Foundation
 import Guidance
 import Session
@@ -39,6 +40,7 @@ enum DaemonJSON {
             w.field("remaining_s", rounded(max(0, running.minutes * 60 - seconds)))
             w.field("phase", running.target.phase.rawValue)
             w.field("time_scale", running.timeScale)
+            if let position = running.assessment { assessmentFields(&w, position) }
             w.endObject()
         } else {
             w.field("session", nil as String?)
@@ -91,7 +93,7 @@ enum DaemonJSON {
         w.field("swell_lu", running.target.swellDepthLU)
         w.field("wall_ms", wallMilliseconds())
         w.field("time_scale", running.timeScale)
-        w.field("phase", running.target.phase.rawValue)
+        w.field("phase", running.assessment?.phase.rawValue ?? running.target.phase.rawValue)
         w.field("remaining_s", rounded(max(0, running.minutes * 60 - sessionSeconds)))
         w.endObject()
         return w.text

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Assessment
 import BluetoothLinux
 import Foundation
 import Guidance
@@ -17,6 +18,7 @@ final class DaemonSessions: Service, Sendable {
     struct Request: Sendable {
         var minutes: Double
         var client: String?
+        var plan: Plan = .session
         var stop: StopRequest
         /// Told the journal id once the music plays, or why it could not start.
         var reply: (@Sendable (Result<Int64?, CommandFailure>) -> Void)?
@@ -47,8 +49,8 @@ final class DaemonSessions: Service, Sendable {
     }
 
     /// Starts a session and waits until its music plays; returns its journal id.
-    func start(minutes: Double?, client: String?) async throws(StartError) -> Int64? {
-        let minutes = minutes ?? configuration.session.defaultMinutes
+    func start(minutes: Double?, client: String?, plan: Plan = .session) async throws(StartError) -> Int64? {
+        let minutes = plan == .assess ? AssessmentProtocol.default.nominalSeconds / 60 : minutes ?? configuration.session.defaultMinutes
         let stop: StopRequest
         switch state.beginSession(
             minutes: minutes, client: client, timeScale: timeScale, initial: MusicTarget.initial(configuration))
@@ -58,7 +60,7 @@ final class DaemonSessions: Service, Sendable {
         case .failure(.shuttingDown): throw .shuttingDown
         }
         let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Int64?, CommandFailure>, Never>) in
-            continuation.yield(Request(minutes: minutes, client: client, stop: stop) { reply.resume(returning: $0) })
+            continuation.yield(Request(minutes: minutes, client: client, plan: plan, stop: stop) { reply.resume(returning: $0) })
         }
         switch result {
         case .success(let id): return id
@@ -111,13 +113,14 @@ final class DaemonSessions: Service, Sendable {
         let recorder: SessionRecorder
         var runner: SessionRunner
         do {
-            let settings = try sessionSettings(minutes: request.minutes)
+            var settings = try sessionSettings(minutes: request.minutes)
+            try Self.prepare(&settings, for: request, journal: database)
             recorder = SessionRecorder(database: database) { [logger] line in logger.error("\(line)") }
             var strapText: String?
             if case .strap(let target) = settings.plan.source { strapText = target.description }
             _ = try recorder.start(
                 client: request.client, source: sourceText, strap: strapText,
-                settings: settingsJSON(settings, minutes: request.minutes))
+                settings: settingsJSON(settings, minutes: request.minutes, plan: request.plan))
             runner = try SessionRunner(settings: settings, output: nil, recorder: recorder)
         } catch {
             let failure = CommandFailure("cannot start a session: \(error)")
@@ -141,6 +144,11 @@ final class DaemonSessions: Service, Sendable {
                 outcome: summary.endedEarly ? .endedEarly : .complete,
                 summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
             state.sessionFinished(summary: summary, audio: audio)
+            if let result = runner.engine.finishAssessment() {
+                Self.finishAssessment(
+                    result, client: request.client, sessionID: recorder.sessionID, journal: database, state: state,
+                    logger: logger)
+            }
             logger.info("session ended", metadata: ["id": "\(id)", "ended_early": "\(summary.endedEarly)"])
         } catch {
             recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)")
@@ -205,9 +213,10 @@ final class DaemonSessions: Service, Sendable {
         return settings
     }
 
-    private func settingsJSON(_ settings: SessionSettings, minutes: Double) -> String {
+    private func settingsJSON(_ settings: SessionSettings, minutes: Double, plan: Plan) -> String {
         var w = JSONWriter()
         w.beginObject()
+        if plan == .assess { w.field("plan", "assess") }
         w.field("source", sourceText)
         w.field("minutes", minutes)
         w.field("profile", configuration.strap.simulatedProfile)
@@ -216,6 +225,7 @@ final class DaemonSessions: Service, Sendable {
         w.field("time_scale", settings.timeScale)
         w.field("paced", true)
         w.field("daemon", true)
+        if let guide = settings.guideTarget { SessionOutput.guideFields(&w, guide) }
         w.endObject()
         return w.text
     }

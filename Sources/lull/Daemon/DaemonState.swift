@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import Assessment
 import Foundation
 import Guidance
 import Session
@@ -39,6 +40,8 @@ final class DaemonState: Sendable {
         /// Without audio, the swell's phase is integrated here (the renderer does it otherwise).
         var integratedSwellPhase = 0.0
         var integratedAtSeconds = 0.0
+        /// During a resonance assessment: its settle period or step.
+        var assessment: AssessmentPosition?
     }
 
     /// The last session that ended, for `last_summary` and the kiosk's closing screen.
@@ -158,11 +161,13 @@ final class DaemonState: Sendable {
         let (changedPhase, beatEvent): (Bool, String?) = state.withLock { s in
             guard var running = s.running else { return (false, nil) }
             let before = running.target.phase
+            let beforeStep = running.assessment.map { ($0.phase, $0.stepIndex, $0.attempt) }
             running.lastProgressAt = now
             var event: String?
             switch progress {
             case .beat(let sessionState, let audioLUFS):
                 running.target = sessionState.target
+                running.assessment = sessionState.assessment
                 running.beats += 1
                 let seconds = Self.sessionSeconds(running, at: now)
                 let swellPhase = Self.swellPhase(&running, atSessionSeconds: seconds)
@@ -177,7 +182,8 @@ final class DaemonState: Sendable {
                 return (true, nil)
             }
             s.running = running
-            return (before != running.target.phase, event)
+            let step = running.assessment.map { ($0.phase, $0.stepIndex, $0.attempt) }
+            return (before != running.target.phase || beforeStep.map(String.init(describing:)) != step.map(String.init(describing:)), event)
         }
         if let beatEvent { events.publish(EventHub.event("beat", beatEvent)) }
         if changedPhase { publishStatus() }

@@ -7,8 +7,8 @@ extension KioskPage {
     /// `data-screen`, `data-state`, `data-strap` and `data-connection` say which one shows and why,
     /// for people styling it and for the kiosk test.
     static let clientHTML: String =
-        head(title: "Lull") + clientStyle + "</style>\n</head>\n" + clientBody + "<script>\n" + clientScript
-        + "</script>\n</body>\n</html>\n"
+        head(title: "Lull") + clientStyle + assessmentStyle + "</style>\n</head>\n" + clientBody + "<script>\n"
+        + clientScript + "</script>\n<script>\n" + assessmentScript + "</script>\n</body>\n</html>\n"
 
     static let clientStyle: String = #"""
         .screen {
@@ -191,6 +191,7 @@ extension KioskPage {
             <input id="client" autocomplete="off" autocapitalize="off" spellcheck="false" maxlength="64"
               placeholder="optional"></label>
           <button id="start-button" class="primary" type="button">Start</button>
+          <button id="assess-button" type="button">Find my breathing pace</button>
           <p id="start-error" class="error" role="alert" hidden></p>
         </main>
 

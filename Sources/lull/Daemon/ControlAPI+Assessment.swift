@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+import Assessment
+import Foundation
+
+extension ControlAPI {
+    /// The `plan` of `POST /api/start`: "session" (the default) or "assess".
+    static func parsePlan(_ text: String) throws(CommandFailure) -> DaemonSessions.Plan {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty,
+            let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+            let value = object["plan"]
+        else { return .session }
+        guard let name = value as? String, let plan = DaemonSessions.Plan(rawValue: name) else {
+            throw CommandFailure("plan: expected \"session\" or \"assess\"")
+        }
+        return plan
+    }
+}
+
+extension DaemonJSON {
+    /// In `/api/status`'s `session` during an assessment: `"plan": "assess"` and where it is.
+    static func assessmentFields(_ w: inout JSONWriter, _ p: AssessmentPosition) {
+        w.field("plan", "assess")
+        w.beginObject("assessment")
+        w.field("phase", p.phase.rawValue)
+        SessionOutput.assessmentFields(&w, p)
+        w.field("attempt", p.attempt)
+        w.field("steps", p.stepCount)
+        w.endObject()
+    }
+}
