@@ -154,8 +154,9 @@ public struct Renderer: ~Copyable {
         let breathsPerMinute = swellRate.advance(frames: blockFrames)
         let depthLU = swellDepth.advance(frames: blockFrames)
         let tensionNow = tension.advance(frames: blockFrames)
-        // Tension brightens the timbre: +0.42 (of the 0...1 brightness scale) at 1, −0.18 at calm.
-        let bright = Float(brightness.advance(frames: blockFrames)) + Float(tensionNow - Piece.defaultTension) * 0.6
+        // Tension brightens the timbre: +0.21 (of the 0...1 brightness scale) at 1, −0.09 at calm (more
+        // would open the saws' band-limited resets to the edge the 2.8 kHz cap is there to avoid).
+        let bright = Float(brightness.advance(frames: blockFrames)) + Float(tensionNow - Piece.defaultTension) * 0.3
         let decay = Self.reverbDecaySeconds(tension: tensionNow)
         if decay != reverbDecaySeconds {
             reverbDecaySeconds = decay
