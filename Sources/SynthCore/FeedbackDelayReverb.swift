@@ -29,28 +29,35 @@ struct FeedbackDelayReverb {
     private let mask: Int
     private let lengths: (Int, Int, Int, Int)
     private var cursor = 0
-    private let feedback: SIMD4<Float>
+    private var feedback: SIMD4<Float>
     private var lowState = SIMD4<Float>.zero
     private let damping: Float
+    private let sampleRate: Int
 
     /// - Parameters:
     ///   - memory: `memorySlots(sampleRate:)` zeroed slots, owned by the caller.
     ///   - decaySeconds: time for the tail to fall 60 dB.
     init(memory: UnsafeMutablePointer<SIMD4<Float>>, sampleRate: Int, decaySeconds: Double, dampingCutoffHertz: Double) {
         self.memory = memory
+        self.sampleRate = sampleRate
         mask = Self.memorySlots(sampleRate: sampleRate) - 1
         let l = Self.lineMilliseconds
         lengths = (
             Self.frames(l.0, sampleRate: sampleRate), Self.frames(l.1, sampleRate: sampleRate),
             Self.frames(l.2, sampleRate: sampleRate), Self.frames(l.3, sampleRate: sampleRate)
         )
-        // Loop gain g = 10^(-3·delay/RT60) gives -60 dB after RT60 seconds (Jot & Chaigne).
-        func gain(_ n: Int) -> Float {
-            FastMath.gain(decibels: Float(-60 * Double(n) / Double(sampleRate) / decaySeconds))
-        }
-        feedback = SIMD4(gain(lengths.0), gain(lengths.1), gain(lengths.2), gain(lengths.3))
+        feedback = .zero
         // One-pole low-pass coefficient 1 − e^(−2π·fc/fs), with e^x written as 2^(x·log2 e).
         damping = 1 - FastMath.exp2(Float(-2 * Double.pi * dampingCutoffHertz / Double(sampleRate) * 1.442_695))
+        setDecay(seconds: decaySeconds)
+    }
+
+    /// Sets the decay time (RT60, seconds); control rate only (four exponentials).
+    mutating func setDecay(seconds decaySeconds: Double) {
+        // Loop gain g = 10^(-3·delay/RT60) gives -60 dB after RT60 seconds (Jot & Chaigne).
+        let rate = Double(sampleRate)
+        func gain(_ n: Int) -> Float { FastMath.gain(decibels: Float(-60 * Double(n) / rate / decaySeconds)) }
+        feedback = SIMD4(gain(lengths.0), gain(lengths.1), gain(lengths.2), gain(lengths.3))
     }
 
     /// Processes one stereo frame of send signal and returns the wet stereo output.

@@ -14,6 +14,7 @@ public final class ParameterStore: Sendable {
     let swellRateBits: Atomic<UInt64>
     let swellDepthBits: Atomic<UInt64>
     let brightnessBits: Atomic<UInt64>
+    let tensionBits: Atomic<UInt64>
 
     // Render → control state.
     let framesRenderedCount = Atomic<UInt64>(0)
@@ -32,14 +33,18 @@ public final class ParameterStore: Sendable {
     /// Creates a store whose targets are also the renderer's starting values (no ramp at start).
     public init(
         tempoBPM: Double = 60, loudnessLUFS: Double = -26, swellBreathsPerMinute: Double = 6,
-        swellDepthLU: Double = 0, brightness: Double = 0.5
+        swellDepthLU: Double = 0, brightness: Double = 0.5, tension: Double = ParameterStore.defaultTension
     ) {
         tempoBits = Atomic(Self.tempoRangeBPM.clamp(tempoBPM).bitPattern)
         loudnessBits = Atomic(Self.loudnessRangeLUFS.clamp(loudnessLUFS).bitPattern)
         swellRateBits = Atomic(Self.swellRateRangeBreathsPerMinute.clamp(swellBreathsPerMinute).bitPattern)
         swellDepthBits = Atomic(Self.swellDepthRangeLU.clamp(swellDepthLU).bitPattern)
         brightnessBits = Atomic((0.0...1.0).clamp(brightness).bitPattern)
+        tensionBits = Atomic((0.0...1.0).clamp(tension).bitPattern)
     }
+
+    /// The tension of the piece as it was before it had a tension: D major (README "The music").
+    public static let defaultTension = Piece.defaultTension
 
     // MARK: Targets (control side writes, render side ramps)
 
@@ -60,11 +65,17 @@ public final class ParameterStore: Sendable {
     /// Timbre brightness 0 (dark, low pad cutoff) ... 1 (open).
     public func setBrightness(_ value: Double) { brightnessBits.store((0.0...1.0).clamp(value).bitPattern, ordering: .relaxed) }
 
+    /// Tension 0 (calm: major, slow harmony, sparse low melody, dark, long tail) ... 1 (tense: minor,
+    /// chords every bar or faster, dense high melody, bright, short tail); clamped to 0 ... 1. The
+    /// mode moves only on bar lines.
+    public func setTension(_ value: Double) { tensionBits.store((0.0...1.0).clamp(value).bitPattern, ordering: .relaxed) }
+
     public var tempoBPM: Double { Double(bitPattern: tempoBits.load(ordering: .relaxed)) }
     public var loudnessLUFS: Double { Double(bitPattern: loudnessBits.load(ordering: .relaxed)) }
     public var swellBreathsPerMinute: Double { Double(bitPattern: swellRateBits.load(ordering: .relaxed)) }
     public var swellDepthLU: Double { Double(bitPattern: swellDepthBits.load(ordering: .relaxed)) }
     public var brightness: Double { Double(bitPattern: brightnessBits.load(ordering: .relaxed)) }
+    public var tension: Double { Double(bitPattern: tensionBits.load(ordering: .relaxed)) }
 
     // MARK: Render-side state (render side writes, anyone reads)
 

@@ -26,6 +26,10 @@ public struct Renderer: ~Copyable {
     public private(set) var clock: BeatClock
     /// The loudness of what this renderer produced (momentary, short-term, integrated).
     public private(set) var meter: LoudnessMeter
+    /// Melody notes struck so far (the tension tests' count of melodic onsets).
+    public private(set) var melodyNotesStruck: UInt64 = 0
+    /// Chord changes so far, the first chord included.
+    public private(set) var chordChanges: UInt64 = 0
 
     private let sampleRate: Float
     private let layers: SynthConfiguration.Layers
@@ -40,6 +44,9 @@ public struct Renderer: ~Copyable {
     private var swellRate: ParameterRamper
     private var swellDepth: ParameterRamper
     private var brightness: ParameterRamper
+    private var tension: ParameterRamper
+    /// The reverb decay last set (seconds); reset only when tension moves it.
+    private var reverbDecaySeconds: Double
     /// Breath swell cycle position, 0 ..< 1 (0.25 = loudest).
     public private(set) var swellPhase: Double = 0
     private var colourPhase: Double = 0
@@ -82,7 +89,9 @@ public struct Renderer: ~Copyable {
         let memorySlots = FeedbackDelayReverb.memorySlots(sampleRate: rate)
         reverbMemory = .allocate(capacity: memorySlots)
         reverbMemory.initialize(repeating: .zero, count: memorySlots)
-        reverb = FeedbackDelayReverb(memory: reverbMemory, sampleRate: rate, decaySeconds: 4.5, dampingCutoffHertz: 4_500)
+        reverbDecaySeconds = Self.reverbDecaySeconds(tension: parameters.tension)
+        reverb = FeedbackDelayReverb(
+            memory: reverbMemory, sampleRate: rate, decaySeconds: reverbDecaySeconds, dampingCutoffHertz: 4_500)
         let ramp = configuration.parameterRampFrames
         let perSecond = 1 / Double(rate)
         tempo = ParameterRamper(value: parameters.tempoBPM, rampFrames: ramp, maximumChangePerFrame: 20 * perSecond)
@@ -90,7 +99,9 @@ public struct Renderer: ~Copyable {
         swellRate = ParameterRamper(value: parameters.swellBreathsPerMinute, rampFrames: ramp, maximumChangePerFrame: 2 * perSecond)
         swellDepth = ParameterRamper(value: parameters.swellDepthLU, rampFrames: ramp, maximumChangePerFrame: 2 * perSecond)
         brightness = ParameterRamper(value: parameters.brightness, rampFrames: ramp, maximumChangePerFrame: 0.2 * perSecond)
-        piece = Piece(seed: configuration.seed)
+        // Tension glides at most 0.1 a second: a jump asked of it is heard over seconds, in a few bars.
+        tension = ParameterRamper(value: parameters.tension, rampFrames: ramp, maximumChangePerFrame: 0.1 * perSecond)
+        piece = Piece(seed: configuration.seed, tension: parameters.tension)
         noiseState = UInt32(truncatingIfNeeded: configuration.seed &* 0x9E37_79B9) | 1
         // One-pole at 2.5 kHz ahead of the band-pass: breath, not hiss (1 − e^(−2π·fc/fs)).
         noiseSmoothing = 1 - FastMath.exp2(Float(-2 * Double.pi * 2_500 / Double(rate) * 1.442_695))
@@ -99,6 +110,10 @@ public struct Renderer: ~Copyable {
     }
 
     deinit { reverbMemory.deallocate() }
+
+    /// The tail: 4.5 s at the default tension, 5.4 s calm, 2.4 s tense (a dry room is close and alert,
+    /// a long tail spacious; Gabrielsson & Lindström 2010 on articulation and "sustain").
+    static func reverbDecaySeconds(tension: Double) -> Double { 4.5 - (tension - Piece.defaultTension) * 3 }
 
     /// Renders `buffer.count / 2` interleaved stereo frames, reading targets from `parameters` and
     /// publishing frames rendered, beat count, swell phase and measured loudness back to it.
@@ -133,11 +148,20 @@ public struct Renderer: ~Copyable {
         swellRate.setTarget(Double(bitPattern: parameters.swellRateBits.load(ordering: .relaxed)))
         swellDepth.setTarget(Double(bitPattern: parameters.swellDepthBits.load(ordering: .relaxed)))
         brightness.setTarget(Double(bitPattern: parameters.brightnessBits.load(ordering: .relaxed)))
+        tension.setTarget(Double(bitPattern: parameters.tensionBits.load(ordering: .relaxed)))
 
         let loudnessLUFS = loudness.advance(frames: blockFrames)
         let breathsPerMinute = swellRate.advance(frames: blockFrames)
         let depthLU = swellDepth.advance(frames: blockFrames)
-        let bright = Float(brightness.advance(frames: blockFrames))
+        let tensionNow = tension.advance(frames: blockFrames)
+        // Tension brightens the timbre: +0.21 (of the 0...1 brightness scale) at 1, −0.09 at calm (more
+        // would open the saws' band-limited resets to the edge the 2.8 kHz cap is there to avoid).
+        let bright = Float(brightness.advance(frames: blockFrames)) + Float(tensionNow - Piece.defaultTension) * 0.3
+        let decay = Self.reverbDecaySeconds(tension: tensionNow)
+        if decay != reverbDecaySeconds {
+            reverbDecaySeconds = decay
+            reverb.setDecay(seconds: decay)
+        }
         swellPhase += breathsPerMinute / 60 * blockSeconds
         if swellPhase >= 1 { swellPhase -= 1 }
         colourPhase += blockSeconds / 29  // a slow, non-periodic-feeling timbre drift (29 s cycle)
@@ -193,8 +217,9 @@ public struct Renderer: ~Copyable {
     // MARK: Events
 
     private mutating func beatStruck() {
-        let beat = piece.beat()
-        let chord = Piece.voicing(piece.chord)
+        let beat = piece.beat(tension: Float(tension.value))
+        let chord = Piece.voicing(piece.chord, mode: piece.mode)
+        if beat.chordChanged { chordChanges += 1 }
         if beat.chordChanged && layers.contains(.pad) { changeChord(first: clock.beatsStruck == 1) }
         if layers.contains(.pulse) {
             pulses.strike(
@@ -204,13 +229,14 @@ public struct Renderer: ~Copyable {
 
     private mutating func eighthStruck() {
         guard layers.contains(.melody), let note = piece.eighth() else { return }
+        melodyNotesStruck += 1
         bells.strike(
             voice: bells.voiceForNextNote(), note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(),
             sampleRate: sampleRate, framesLeftInBlock: framesLeftInBlock)
     }
 
     private mutating func changeChord(first: Bool) {
-        let voicing = Piece.voicing(piece.chord)
+        let voicing = Piece.voicing(piece.chord, mode: piece.mode)
         let attack = 1.4 * sampleRate
         let release = 1.2 * sampleRate
         for voice in 0..<PadBank.voiceCount where !pads.isIdle(voice) && !pads.isReleasing(voice) {

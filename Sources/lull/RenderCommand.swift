@@ -5,7 +5,7 @@ import CDispatch
 import Foundation
 import SynthCore
 
-/// `lull render`: renders the listening track with tempo, loudness and breath rate moving linearly
+/// `lull render`: renders the listening track with tempo, loudness, breath rate and tension moving linearly
 /// over the piece, to a WAV file (as fast as possible) or an ALSA device (in real time), and prints
 /// the BS.1770-4 integrated loudness and true peak it measured.
 struct RenderCommand: AsyncParsableCommand {
@@ -32,6 +32,11 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Breath swell rate in breaths per minute, A or A:B.")
     var breath: LinearTrajectory = LinearTrajectory(start: 6, end: 6)
 
+    @Option(
+        parsing: .unconditional,
+        help: "Tension 0 (calm, major) ... 1 (tense, minor), A or A:B; 0.3 is the piece in D major.")
+    var tension: LinearTrajectory = LinearTrajectory(start: ParameterStore.defaultTension, end: ParameterStore.defaultTension)
+
     @Option(parsing: .unconditional, help: "Breath swell depth, peak to trough, in LU (0 = off).")
     var swell: Double = 0
 
@@ -55,13 +60,17 @@ struct RenderCommand: AsyncParsableCommand {
         ] where !range.contains(trajectory.start) || !range.contains(trajectory.end) {
             throw ValidationError("--\(name) must stay within \(range.lowerBound) ... \(range.upperBound)")
         }
+        guard (0...1).contains(tension.start), (0...1).contains(tension.end) else {
+            throw ValidationError("--tension must stay within 0.0 ... 1.0")
+        }
         guard ParameterStore.swellDepthRangeLU.contains(swell) else { throw ValidationError("--swell must be in 0 ... 12 LU") }
     }
 
     func run() async throws {
         let totalFrames = Int((minutes * 60 * Double(sampleRate)).rounded())
         let store = ParameterStore(
-            tempoBPM: tempo.start, loudnessLUFS: loudness.start, swellBreathsPerMinute: breath.start, swellDepthLU: swell)
+            tempoBPM: tempo.start, loudnessLUFS: loudness.start, swellBreathsPerMinute: breath.start, swellDepthLU: swell,
+            tension: tension.start)
         let synth = SynthConfiguration(sampleRate: sampleRate, seed: seed)
         let measured: (integratedLUFS: Double, truePeakDBTP: Double)
         if out.hasPrefix("alsa:") {
@@ -88,6 +97,7 @@ struct RenderCommand: AsyncParsableCommand {
         store.setTempoBPM(tempo.value(at: fraction))
         store.setLoudnessLUFS(loudness.value(at: fraction))
         store.setSwellBreathsPerMinute(breath.value(at: fraction))
+        store.setTension(tension.value(at: fraction))
     }
 
     private func playLive(device: String, synth: SynthConfiguration, store: ParameterStore, totalFrames: Int) throws
