@@ -9,6 +9,13 @@ public protocol SessionReading {
     func sessions(client: String?, since: String?) throws -> [SessionListing]
     /// The whole session with this store's id, or nil.
     func session(id: Int64) throws -> StoredSession?
+    /// Resonance assessments oldest first, optionally of one client and since a time (ISO 8601 UTC).
+    func assessments(client: String?, since: String?) throws -> [StoredAssessment]
+}
+
+extension SessionReading {
+    /// A store that keeps no assessments (the clinic store does not receive them yet) reports none.
+    public func assessments(client: String?, since: String?) throws -> [StoredAssessment] { [] }
 }
 
 extension SessionDatabase: SessionReading {
