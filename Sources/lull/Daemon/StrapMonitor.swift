@@ -65,15 +65,15 @@ final class StrapMonitor: Service, Sendable {
             let events = current.events()
             let offset = current.originSeconds - originSeconds
             link.withLock { $0.offsetSeconds = offset }
-            let streamed =
-                (try? await cancelWhenGracefulShutdown {
-                    var streamed = false
-                    for await event in events {
-                        if case .state(.streaming, _) = event { streamed = true }
-                        self.handle(event)
-                    }
-                    return streamed
-                }) ?? false
+            // Cancelled by a graceful shutdown, the loop ends (the stream's termination stops the thread).
+            let streamed = await cancelWhenGracefulShutdown {
+                var streamed = false
+                for await event in events {
+                    if case .state(.streaming, _) = event { streamed = true }
+                    self.handle(event)
+                }
+                return streamed
+            }
             current.stop()
             if Task.isShuttingDownGracefully || Task.isCancelled { break }
             if streamed { round = 1 }
