@@ -30,6 +30,19 @@ public enum BluetoothUUID: Hashable, Sendable {
         }
     }
 
+    /// The full 128-bit form in little-endian order, as the management interface takes UUIDs
+    /// (a 16-bit value in its slot of the base UUID, Core v5.3 Vol 3 Part B §2.5.1).
+    public var littleEndian128Bytes: [UInt8] {
+        switch self {
+        case .bits16(let value):
+            var bytes = Self.base
+            bytes[12] = UInt8(truncatingIfNeeded: value)
+            bytes[13] = UInt8(truncatingIfNeeded: value >> 8)
+            return bytes
+        case .bits128(let bytes): return bytes
+        }
+    }
+
     /// The over-the-air bytes (2 or 16).
     public var littleEndianBytes: [UInt8] {
         switch self {
@@ -49,4 +62,6 @@ public enum BluetoothUUID: Hashable, Sendable {
     public static let bodySensorLocation = BluetoothUUID.bits16(0x2A38)
     public static let batteryService = BluetoothUUID.bits16(0x180F)
     public static let batteryLevel = BluetoothUUID.bits16(0x2A19)
+    public static let deviceInformationService = BluetoothUUID.bits16(0x180A)
+    public static let serialNumberString = BluetoothUUID.bits16(0x2A25)
 }

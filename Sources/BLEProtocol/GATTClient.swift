@@ -59,6 +59,9 @@ public struct HeartRateStrapProfile: Equatable, Sendable {
     public var batteryPercent: UInt8?
     /// The GAP Device Name (0x2A00), when readable.
     public var deviceName: String?
+    /// The Device Information service's Serial Number String (0x2A25), when the strap has one:
+    /// what identifies a strap across the address changes of its firmware.
+    public var serialNumber: String? = nil
 }
 
 /// A sans-IO GATT client that discovers a heart-rate strap and subscribes to its measurements.
@@ -70,8 +73,8 @@ public struct HeartRateStrapProfile: Equatable, Sendable {
 /// Procedure (Core v5.3 Vol 3 Part G §4): Exchange MTU (§4.3.1) → Discover All Primary Services
 /// (§4.4.1, Read By Group Type) → Discover All Characteristics of the Heart Rate service (§4.6.1,
 /// Read By Type 0x2803) → Discover All Characteristic Descriptors of the measurement (§4.7.1, Find
-/// Information) → Read Using Characteristic UUID (§4.8.2) for Battery Level and Device Name, when
-/// their services exist → write 0x0001 to the CCCD (§4.12.3, §3.3.3.3) → stream notifications.
+/// Information) → Read Using Characteristic UUID (§4.8.2) for Battery Level, Device Name and
+/// Serial Number String, when their services exist → write 0x0001 to the CCCD (§4.12.3, §3.3.3.3) → stream notifications.
 /// One request is outstanding at a time (Part F §3.3.2).
 public struct GATTClient: Sendable {
     /// The receive MTU this client offers in the exchange.
@@ -79,7 +82,7 @@ public struct GATTClient: Sendable {
 
     private enum Phase: Equatable {
         case idle, exchangingMTU, discoveringServices, discoveringCharacteristics, discoveringDescriptors
-        case readingBattery, readingName, writingConfiguration, streaming, failed
+        case readingBattery, readingName, readingSerial, writingConfiguration, streaming, failed
     }
 
     private struct Characteristic: Equatable {
@@ -103,6 +106,12 @@ public struct GATTClient: Sendable {
     private var configurationHandle: UInt16?
     private var batteryPercent: UInt8?
     private var deviceName: String?
+    private var serialNumber: String?
+    /// Notifications that arrived before streaming began, oldest first (see `takeEarlyNotifications`).
+    private var earlyNotifications: [(handle: UInt16, value: [UInt8])] = []
+    /// At most this many early notifications are kept: a strap sends about one a second, and
+    /// setup is bounded by the driver, so this is never reached by an honest server.
+    public static let earlyNotificationLimit = 64
 
     /// - Parameter clientMTU: the ATT_MTU to offer; at least 23 (Part F §3.2.8).
     public init(clientMTU: UInt16 = 185) {
@@ -118,6 +127,16 @@ public struct GATTClient: Sendable {
     public mutating func start() -> GATTClientAction {
         phase = .exchangingMTU
         return request(.exchangeMTURequest(clientMTU: clientMTU))
+    }
+
+    /// The notifications that arrived before `.subscribed`, oldest first, as `.measurement` or
+    /// `.discarded` actions; empty until streaming begins. Call once right after `.subscribed`, so
+    /// they reach the consumer before any later notification.
+    public mutating func takeEarlyNotifications() -> [GATTClientAction] {
+        guard phase == .streaming else { return [] }
+        let early = earlyNotifications
+        earlyNotifications = []
+        return early.map { notification(handle: $0.handle, value: $0.value) }
     }
 
     /// The driver's transaction timer fired with a request still outstanding.
@@ -145,6 +164,17 @@ public struct GATTClient: Sendable {
         }
         switch pdu {
         case .handleValueNotification(let handle, let value):
+            guard phase == .streaming else {
+                // A server may notify before the CCCD Write Response (Part F §3.4.7.1 sets no order
+                // between them), and one that remembered this client's CCCD (BlueZ does, per
+                // device) notifies from the moment the link is up, before the measurement's handle
+                // is known. Kept, and delivered after `.subscribed` by `takeEarlyNotifications()`.
+                guard earlyNotifications.count < Self.earlyNotificationLimit else {
+                    return .discarded("notification for handle 0x\(String(handle, radix: 16)) before subscribing, past the \(Self.earlyNotificationLimit) kept")
+                }
+                earlyNotifications.append((handle, value))
+                return .none
+            }
             return notification(handle: handle, value: value)
         case .handleValueIndication(let handle, let value):
             // Indications must be confirmed (Part F §3.4.7.2) or the server stops sending. The
@@ -201,7 +231,7 @@ public struct GATTClient: Sendable {
             return .subscribed(
                 HeartRateStrapProfile(
                     mtu: mtu, measurementHandle: measurementHandle, configurationHandle: configurationHandle ?? 0,
-                    batteryPercent: batteryPercent, deviceName: deviceName))
+                    batteryPercent: batteryPercent, deviceName: deviceName, serialNumber: serialNumber))
         default:
             return fail(.unexpectedResponse(pdu.opcode))
         }
@@ -224,6 +254,8 @@ public struct GATTClient: Sendable {
             // The battery level is optional: a refused read leaves it unknown.
             return readName()
         case .readingName:
+            return readSerial()
+        case .readingSerial:
             return writeConfiguration()
         default:
             return fail(.errorResponse(request: request, handle: handle, error: error))
@@ -291,6 +323,11 @@ public struct GATTClient: Sendable {
             if let value = records.first?.value {
                 deviceName = String(decoding: value.prefix { $0 != 0 }, as: UTF8.self)
             }
+            return readSerial()
+        case .readingSerial:
+            if let value = records.first?.value {
+                serialNumber = String(decoding: value.prefix { $0 != 0 }, as: UTF8.self)
+            }
             return writeConfiguration()
         default:
             return fail(.unexpectedResponse(.readByTypeResponse))
@@ -344,9 +381,16 @@ public struct GATTClient: Sendable {
     }
 
     private mutating func readName() -> GATTClientAction {
-        guard let access = services.first(where: { $0.type == .genericAccessService }) else { return writeConfiguration() }
+        guard let access = services.first(where: { $0.type == .genericAccessService }) else { return readSerial() }
         phase = .readingName
         return request(.readByTypeRequest(start: access.start, end: access.end, type: .deviceName))
+    }
+
+    /// Device Information Service 1.1 §3.4: the Serial Number String, optional and read-only.
+    private mutating func readSerial() -> GATTClientAction {
+        guard let information = services.first(where: { $0.type == .deviceInformationService }) else { return writeConfiguration() }
+        phase = .readingSerial
+        return request(.readByTypeRequest(start: information.start, end: information.end, type: .serialNumberString))
     }
 
     private mutating func writeConfiguration() -> GATTClientAction {

@@ -5,7 +5,7 @@ import Glibc
 public enum BluetoothLinuxError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kernel has no AF_BLUETOOTH (EAFNOSUPPORT): no bluetooth module, or a container without it.
     case bluetoothUnavailable
-    /// No adapter of that name (`hciconfig` would not list it).
+    /// No adapter of that name (`hciconfig` would not list it); retried, since adapters come and go.
     case adapterNotFound(String)
     /// The adapter exists but is not powered up (HCI_UP clear).
     case adapterDown(String)
@@ -25,8 +25,10 @@ public enum BluetoothLinuxError: Error, Equatable, Sendable, CustomStringConvert
     /// True for errors that reconnecting cannot fix: the supervisor stops on these.
     public var isPermanent: Bool {
         switch self {
-        case .bluetoothUnavailable, .adapterNotFound, .permissionDenied, .invalidAddress: true
-        case .adapterDown, .peerUnavailable, .connectTimedOut, .linkClosed, .system: false
+        // A missing adapter is waited for: USB resets, rfkill and bluetoothd restarts remove and
+        // re-add it on real kiosks, and a dongle may be plugged in after the daemon starts.
+        case .bluetoothUnavailable, .permissionDenied, .invalidAddress: true
+        case .adapterNotFound, .adapterDown, .peerUnavailable, .connectTimedOut, .linkClosed, .system: false
         }
     }
 

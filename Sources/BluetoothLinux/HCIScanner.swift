@@ -9,11 +9,27 @@ public struct DiscoveredStrap: Hashable, Sendable {
     public var name: String?
     /// Received signal strength in dBm (127 = not available, Core v5.3 Vol 4 Part E §7.7.65.2).
     public var rssiDBm: Int8
+
+    public init(address: BluetoothAddress, name: String?, rssiDBm: Int8) {
+        self.address = address
+        self.name = name
+        self.rssiDBm = rssiDBm
+    }
+}
+
+/// One LE advertising report: an advertisement or a scan response.
+struct AdvertisingReport: Equatable {
+    var address: BluetoothAddress
+    var data: AdvertisingData
+    var rssiDBm: Int8
 }
 
 /// An LE scan over a raw HCI socket for devices advertising the Heart Rate service (0x180D).
 ///
-/// Needs CAP_NET_RAW (raw HCI sockets are privileged); connecting to a known address does not.
+/// The fallback for kernels without the management interface's service discovery (see
+/// `StrapDiscovery`): legacy scan commands see only legacy advertising PDUs, and a controller
+/// that bluetoothd has set up for extended scanning refuses them. Needs CAP_NET_RAW (raw HCI
+/// sockets are privileged); connecting to a known address does not.
 public enum HCIScanner {
     /// Scans `adapter` for `seconds` and returns each heart-rate strap once, strongest signal kept.
     /// Blocks the calling thread for the scan window.
@@ -43,7 +59,7 @@ public enum HCIScanner {
         guard setsockopt(dd, SOL_HCI, HCI_FILTER, &filter, socklen_t(MemoryLayout<hci_filter>.size)) == 0 else {
             throw .fromErrno("setsockopt(HCI_FILTER)")
         }
-        var found: [BluetoothAddress: DiscoveredStrap] = [:]
+        var sightings = StrapSightings()
         let deadline = MonotonicClock.seconds() + seconds
         var buffer = [UInt8](repeating: 0, count: Int(HCI_MAX_EVENT_SIZE))
         while MonotonicClock.seconds() < deadline {
@@ -55,21 +71,20 @@ public enum HCIScanner {
                 if errno == EINTR || errno == EAGAIN { continue }
                 throw .fromErrno("read(HCI)")
             }
-            for strap in advertisingReports(Array(buffer.prefix(count))) {
-                if let known = found[strap.address], known.rssiDBm >= strap.rssiDBm, known.name != nil { continue }
-                found[strap.address] = strap
+            for report in advertisingReports(Array(buffer.prefix(count))) {
+                sightings.add(address: report.address, data: report.data, rssiDBm: report.rssiDBm)
             }
         }
-        return found.values.sorted { $0.rssiDBm > $1.rssiDBm }
+        return sightings.straps
     }
 
-    /// Heart-rate advertisers in one HCI event packet: packet type 0x04, event 0x3E, length,
+    /// The reports in one HCI event packet, scan responses included: packet type 0x04, event 0x3E, length,
     /// subevent 0x02, report count, then per report: event type, address type, address (6, LSB
     /// first), data length, data, RSSI (Core v5.3 Vol 4 Part E §7.7.65.2).
-    static func advertisingReports(_ packet: [UInt8]) -> [DiscoveredStrap] {
+    static func advertisingReports(_ packet: [UInt8]) -> [AdvertisingReport] {
         guard packet.count >= 5, packet[0] == 0x04, packet[1] == 0x3E, packet[3] == 0x02 else { return [] }
         var index = 5
-        var straps: [DiscoveredStrap] = []
+        var reports: [AdvertisingReport] = []
         for _ in 0..<packet[4] {
             guard index + 9 <= packet.count else { break }
             let addressType = packet[index + 1]
@@ -79,12 +94,10 @@ public enum HCIScanner {
             let data = AdvertisingData(parsing: Array(packet[(index + 9)..<(index + 9 + length)]))
             let rssi = Int8(bitPattern: packet[index + 9 + length])
             index += 10 + length
-            guard data.advertisesHeartRate else { continue }
-            straps.append(
-                DiscoveredStrap(
-                    address: BluetoothAddress(octets: octets, kind: addressType == 0x00 ? .public : .random),
-                    name: data.localName, rssiDBm: rssi))
+            reports.append(
+                AdvertisingReport(
+                    address: BluetoothAddress(octets: octets, kind: addressType == 0x00 ? .public : .random), data: data, rssiDBm: rssi))
         }
-        return straps
+        return reports
     }
 }

@@ -63,16 +63,37 @@ enum L2CAPConnection {
 enum Adapter {
     /// The device id of `name` (e.g. "hci0"), checking that the kernel has Bluetooth and the
     /// adapter is up.
+    ///
+    /// The lookup walks every device id with `hci_devinfo` instead of calling `hci_devid`, which
+    /// only sees adapters that are up (it fails with ENETDOWN otherwise): a down adapter must read
+    /// as `adapterDown`, which reconnecting waits out, not as a missing one.
     static func upDeviceID(_ name: String) throws(BluetoothLinuxError) -> Int32 {
         let probe = socket(AF_BLUETOOTH, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), BTPROTO_HCI)
         guard probe >= 0 else { throw .fromErrno("socket(AF_BLUETOOTH, HCI)") }
         Glibc.close(probe)
-        let deviceID = hci_devid(name)
-        guard deviceID >= 0 else { throw .adapterNotFound(name) }
-        var info = hci_dev_info()
-        guard hci_devinfo(deviceID, &info) == 0 else { throw .fromErrno("hci_devinfo(\(name))") }
+        guard let (deviceID, info) = device(named: name) else { throw .adapterNotFound(name) }
         // hci_test_bit(HCI_UP, &flags) from hci_lib.h, which Swift cannot import (static inline).
         guard info.flags & (1 << UInt32(HCI_UP)) != 0 else { throw .adapterDown(name) }
         return deviceID
+    }
+
+    /// The id and info of the adapter called `name` ("hci0") or with that address, up or not.
+    static func device(named name: String) -> (Int32, hci_dev_info)? {
+        for deviceID in 0..<Int32(HCI_MAX_DEV) {
+            var info = hci_dev_info()
+            guard hci_devinfo(deviceID, &info) == 0 else { continue }
+            let infoName = withUnsafeBytes(of: info.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let b = info.bdaddr.b
+            let address = [b.5, b.4, b.3, b.2, b.1, b.0]
+                .map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(separator: ":")
+            if infoName == name || address == name.uppercased() { return (deviceID, info) }
+        }
+        return nil
+    }
+
+    /// The adapter's index for the management interface: the number in "hciN".
+    static func index(named name: String) throws(BluetoothLinuxError) -> UInt16 {
+        guard let (deviceID, _) = device(named: name) else { throw .adapterNotFound(name) }
+        return UInt16(deviceID)
     }
 }

@@ -10,6 +10,9 @@ import Glibc
 public final class SeqPacketSocket: @unchecked Sendable {
     /// The file descriptor, -1 once closed.
     public private(set) var descriptor: Int32
+    /// The errno that ended the link when `receive()` returned nil for one (ECONNRESET, ETIMEDOUT,
+    /// ...); 0 after a clean close.
+    public private(set) var closeErrno: Int32 = 0
 
     public init(adopting descriptor: Int32) {
         self.descriptor = descriptor
@@ -50,7 +53,10 @@ public final class SeqPacketSocket: @unchecked Sendable {
             if count == 0 { return nil }
             let code = errno
             if code == EINTR { continue }
-            if code == ECONNRESET || code == ENOTCONN || code == ETIMEDOUT || code == EHOSTDOWN { return nil }
+            if code == ECONNRESET || code == ENOTCONN || code == ETIMEDOUT || code == EHOSTDOWN || code == ECONNABORTED {
+                closeErrno = code
+                return nil
+            }
             throw .fromErrno("recv", code)
         }
     }

@@ -7,7 +7,11 @@ import Foundation
 struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan", abstract: "Lists heart-rate straps in range.",
-        discussion: "An LE scan over raw HCI for devices advertising the Heart Rate service (0x180D); needs CAP_NET_RAW.")
+        discussion: """
+            LE discovery of devices advertising the Heart Rate service (0x180D) through the kernel's Bluetooth \
+            management interface, beside bluetoothd and on Bluetooth 5 controllers too (needs CAP_NET_ADMIN); \
+            a raw HCI scan (CAP_NET_RAW) only where the kernel lacks it.
+            """)
 
     @Option(help: "Bluetooth adapter.")
     var adapter = "hci0"
@@ -24,7 +28,7 @@ struct ScanCommand: ParsableCommand {
     func run() throws {
         let straps: [DiscoveredStrap]
         do {
-            straps = try HCIScanner.scan(adapter: adapter, seconds: seconds)
+            straps = try StrapDiscovery.scan(adapter: adapter, seconds: seconds)
         } catch {
             throw CommandFailure(error.description)
         }

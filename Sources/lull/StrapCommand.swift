@@ -6,7 +6,7 @@ import Dispatch
 import Foundation
 import Logging
 
-/// `lull strap --strap ADDRESS|auto|unix:PATH [--adapter hci0] [--json]`: connects and prints each
+/// `lull strap --strap ADDRESS|auto|NAME|unix:PATH [--adapter hci0] [--json]`: connects and prints each
 /// measurement live, one line per notification; state changes go to stderr.
 struct StrapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,12 +14,14 @@ struct StrapCommand: AsyncParsableCommand {
         abstract: "Connects to a strap and prints each measurement live.",
         discussion: """
             ADDRESS is AA:BB:CC:DD:EE:FF (add /public or /random to override the inferred LE address \
-            type); auto scans briefly and takes the strongest heart-rate strap; unix:PATH connects to \
+            type); auto scans briefly and takes the strongest heart-rate strap; NAME (or name:NAME) \
+            takes the first strap whose advertised name matches it (a glob such as 'Polar H10*', \
+            any case; without wildcards, any name containing it); unix:PATH connects to \
             an emulator (lull emulate-strap). The link is kept up for as long as the command runs: \
             drops and silences over 5 s reconnect with backoff. Ctrl-C stops.
             """)
 
-    @Option(help: "ADDRESS, auto, or unix:PATH.")
+    @Option(help: "ADDRESS, auto, a name pattern, or unix:PATH.")
     var strap: String
 
     @Option(help: "Bluetooth adapter.")

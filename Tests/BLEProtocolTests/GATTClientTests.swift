@@ -11,8 +11,10 @@ import Testing
     }
 
     /// Runs a script and returns the action the last `in` produced.
-    static func play(_ steps: [Step], client: inout GATTClient) -> GATTClientAction {
-        var pending = client.start()
+    static func play(
+        _ steps: [Step], client: inout GATTClient, restart: Bool = true, pending first: GATTClientAction = .none
+    ) -> GATTClientAction {
+        var pending = restart ? client.start() : first
         for step in steps {
             switch step {
             case .out(let bytes):
@@ -105,7 +107,7 @@ import Testing
                         deviceName: "TICKR 8A9F")))
     }
 
-    @Test func notificationDuringDiscoveryIsDeliveredWithoutDisturbingTheRequest() {
+    @Test func notificationDuringDiscoveryIsKeptWithoutDisturbingTheRequest() {
         var client = GATTClient()
         _ = Self.play(
             [
@@ -116,10 +118,72 @@ import Testing
                 .out("08 03 00 06 00 03 28"), .in("01 08 03 00 0A"),
                 .out("04 04 00 06 00"),
             ], client: &client)
-        // Handle known now: a notification is decoded even before the CCCD write.
-        #expect(client.receive(hex("1B 03 00 06 41")) == .measurement(HeartRateMeasurement(heartRateBPM: 65)))
+        // Not streaming yet: kept for after `.subscribed`, and the request is still outstanding.
+        #expect(client.receive(hex("1B 03 00 06 41")) == .none)
+        #expect(client.takeEarlyNotifications() == [])
         #expect(client.isAwaitingResponse)
         #expect(client.receive(hex("05 01 04 00 02 29")) == .send(hex("12 04 00 01 00")))
+        guard case .subscribed = client.receive(hex("13")) else {
+            Issue.record("not subscribed")
+            return
+        }
+        #expect(client.takeEarlyNotifications() == [.measurement(HeartRateMeasurement(heartRateBPM: 65))])
+        #expect(client.takeEarlyNotifications() == [])
+    }
+
+    /// A server that remembered this client's CCCD (BlueZ keeps it per device) notifies as soon
+    /// as the link is up, before the MTU exchange is answered; and any server may notify between
+    /// the CCCD Write Request and its Response. Every one is delivered after `.subscribed`, in the
+    /// order it arrived; one for a handle that is not the measurement's is discarded with why.
+    @Test func notificationsBeforeTheWriteResponseAreDeliveredInOrder() {
+        var client = GATTClient()
+        var pending = client.start()
+        #expect(pending == .send(hex("02 B9 00")))
+        #expect(client.receive(hex("1B 03 00 16 48 00 04")) == .none)
+        #expect(client.receive(hex("1B 09 00 00 01")) == .none)
+        pending = Self.play(
+            [
+                .out("02 B9 00"), .in("03 17 00"),
+                .out("10 01 00 FF FF 00 28"), .in("11 06 01 00 04 00 0D 18"),
+                .out("10 05 00 FF FF 00 28"), .in("01 10 05 00 0A"),
+                .out("08 01 00 04 00 03 28"), .in("09 07 02 00 10 03 00 37 2A"),
+                .out("08 03 00 04 00 03 28"), .in("01 08 03 00 0A"),
+                .out("04 04 00 04 00"), .in("05 01 04 00 02 29"),
+                .out("12 04 00 01 00"), .in("1B 03 00 16 4A 00 05"),
+            ], client: &client, restart: false, pending: pending)
+        #expect(pending == .none)
+        #expect(client.receive(hex("13")) == .subscribed(
+            HeartRateStrapProfile(mtu: 23, measurementHandle: 0x0003, configurationHandle: 0x0004, batteryPercent: nil, deviceName: nil)))
+        #expect(
+            client.takeEarlyNotifications() == [
+                .measurement(HeartRateMeasurement(heartRateBPM: 72, rrIntervals1024: [1024])),
+                .discarded("notification for handle 0x9"),
+                .measurement(HeartRateMeasurement(heartRateBPM: 74, rrIntervals1024: [1280])),
+            ])
+        #expect(client.receive(hex("1B 03 00 16 4B 00 04")) == .measurement(HeartRateMeasurement(heartRateBPM: 75, rrIntervals1024: [1024])))
+    }
+
+    /// A Device Information service (0x180A, 0x0005-0x0007): its Serial Number String (0x2A25) is
+    /// read after the name, before the CCCD write.
+    @Test func theSerialNumberIsReadWhenTheStrapHasDeviceInformation() {
+        var client = GATTClient()
+        let last = Self.play(
+            [
+                .out("02 B9 00"), .in("03 17 00"),
+                .out("10 01 00 FF FF 00 28"), .in("11 06 01 00 04 00 0D 18 05 00 07 00 0A 18"),
+                .out("10 08 00 FF FF 00 28"), .in("01 10 08 00 0A"),
+                .out("08 01 00 04 00 03 28"), .in("09 07 02 00 10 03 00 37 2A"),
+                .out("08 03 00 04 00 03 28"), .in("01 08 03 00 0A"),
+                .out("04 04 00 04 00"), .in("05 01 04 00 02 29"),
+                .out("08 05 00 07 00 25 2A"), .in("09 0A 07 00 43 31 32 33 34 35 36 37"),
+                .out("12 04 00 01 00"), .in("13"),
+            ], client: &client)
+        #expect(
+            last
+                == .subscribed(
+                    HeartRateStrapProfile(
+                        mtu: 23, measurementHandle: 0x0003, configurationHandle: 0x0004, batteryPercent: nil, deviceName: nil,
+                        serialNumber: "C1234567")))
     }
 
     @Test func noHeartRateServiceFails() {
