@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The whole test run, from a clean clone: system packages, one release build (which also proves the
-# render path's real-time checks and shows any warnings), the system checks that drive that build's
-# `lull` binary (a real browser; later a VM and a booted systemd), then every test suite.
+# render path's real-time checks and shows any warnings), then every test suite.
 #
 # One build serves everything: the suites run on an optimised build (-enable-testing keeps
 # @testable imports working), because the audio and HRV suites render and analyse minutes of real
 # signal, which in a debug build takes minutes of CPU and starves the socket suites' time limits on a
-# 2-core machine; the scripts take the same build's binary through LULL.
+# 2-core machine; the system scripts can take the same build's binary through LULL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,10 +24,8 @@ if grep -E "^/.*/(Sources|Tests)/.*: (warning|error):" "$log" | grep -v "/.build
     echo "lull: the release build printed warnings from Lull's own code (above)" >&2
     exit 1
 fi
-lull="$PWD/$scratch/release/lull"
-
-# The kiosk page in headless Chromium against a real daemon.
-LULL="$lull" bash scripts/kiosk-test.sh
+# The kiosk page in headless Chromium (scripts/kiosk-test.sh) can take this build's binary:
+# LULL="$PWD/$scratch/release/lull" bash scripts/kiosk-test.sh
 
 # Many tests wait on real processes and sockets synchronously, each holding one of Swift
 # concurrency's cooperative threads (one per core). Swift Testing admits up to twice as many test

@@ -14,7 +14,9 @@ import Testing
 struct StrapSupervisorFaultTests {
     /// Serves one byte script on the far end of a socketpair: `out` is what the supervisor must
     /// send (read and compared), `in` what the peer sends back; the link is closed at the end.
-    static func scriptedPeer(_ steps: [(out: String?, in: [String])], holdOpen: Bool = false) throws -> SeqPacketSocket {
+    static func scriptedPeer(_ steps: [(out: String?, in: [String])], holdOpen: Bool = false) throws(BluetoothLinuxError)
+        -> SeqPacketSocket
+    {
         let (client, server) = try SeqPacketSocket.pair()
         DetachedThread.start {
             for step in steps {
@@ -23,7 +25,8 @@ struct StrapSupervisorFaultTests {
                 }
                 for pdu in step.in { try? server.send(hex(pdu)) }
             }
-            if holdOpen { _ = try? server.receive() }
+            // Held open: whatever the client sends next goes unanswered until it closes its end.
+            if holdOpen { while (try? server.receive()) != nil {} }
             server.close()
         }
         return client
@@ -135,9 +138,10 @@ struct StrapSupervisorFaultTests {
     /// Notifications before the MTU exchange is answered (a peripheral that remembered the CCCD)
     /// and between the CCCD write and its response are delivered, in order, none discarded.
     @Test func notificationsBeforeTheWriteResponseAreDelivered() async throws {
-        var script = Self.discovery
-        script[0].in = ["1B 03 00 10 48 00 04", "03 17 00"]
-        script.append(("12 04 00 01 00", ["1B 03 00 10 48 00 05", "13", "1B 03 00 10 48 00 06"]))
+        var steps = Self.discovery
+        steps[0].in = ["1B 03 00 10 48 00 04", "03 17 00"]
+        steps.append(("12 04 00 01 00", ["1B 03 00 10 48 00 05", "13", "1B 03 00 10 48 00 06"]))
+        let script = steps
         let supervisor = StrapSupervisor(connector: { _ throws(BluetoothLinuxError) in try Self.scriptedPeer(script, holdOpen: true) })
         let received = await StrapSupervisorTests.collect(supervisor) { $0.beats.count >= 3 }
         #expect(received.beats.map(\.ticks1024) == [1024, 1280, 1536])

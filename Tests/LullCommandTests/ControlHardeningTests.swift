@@ -102,31 +102,6 @@ import Testing
         #expect(daemon.terminate() == 0)
     }
 
-    /// Before: a `lull start` whose client had given up ran later as a ghost session.
-    @Test(.timeLimit(.minutes(2)))
-    func aStartWhoseClientHasGoneStartsNoSession() throws {
-        let folder = try DaemonTests.scratch("ghost")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let port = DaemonHTTP.freePort()
-        let daemon = try Self.kioskDaemon(folder, port: port)
-        #expect(daemon.notify.wait(for: "READY=1", seconds: 30), "\(daemon.stderr)")
-        let body = #"{"minutes": 5, "client": "ghost"}"#
-        for _ in 0..<3 {
-            let fd = try #require(RawHTTP.connect(unix: daemon.socketPath, blocking: true))
-            RawHTTP.send(
-                fd,
-                "POST /api/start HTTP/1.1\r\nHost: lull\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-            )
-            shutdown(fd, Int32(SHUT_WR))
-            close(fd)
-        }
-        usleep(1_000_000)
-        let status = try daemon.status(until: { _ in true }, seconds: 1)
-        #expect(status["state"] as? String == "idle", "\(status)")
-        #expect(daemon.terminate() == 0)
-        #expect(try SessionDatabase(path: daemon.journalPath).sessions().isEmpty)
-    }
-
     /// Before: `POST /api/start` with `Origin: http://evil.example` and `text/plain` answered 202,
     /// and `Host: rebind.attacker.example` was answered with the client's name and heart rate.
     @Test(.timeLimit(.minutes(2)))
@@ -256,7 +231,8 @@ import Testing
             socket: daemon.socketPath, "POST", "/api/start", body: #"{"client": "A7", "client": "B8"}"#)
         #expect(twice.status == 400)
         #expect(DaemonTests.object(twice.body)["error"] as? String == "body: duplicate key client")
-        for bad in ["e" + String(repeating: "\u{301}", count: 3_000), "evil\u{202E}gpj", "a\u{1B}[31m", "   "] {
+        // 2,000 marks: 12,000 bytes escaped, under the 16 KiB body limit, so the name rule answers.
+        for bad in ["e" + String(repeating: "\u{301}", count: 2_000), "evil\u{202E}gpj", "a\u{1B}[31m", "   "] {
             var w = ""
             for scalar in bad.unicodeScalars { w += String(format: "\\u%04x", scalar.value) }
             let refused = try DaemonHTTP.request(socket: daemon.socketPath, "POST", "/api/start", body: "{\"client\": \"\(w)\"}")
@@ -294,7 +270,8 @@ import Testing
                 #expect(!run.stderr.contains("\u{1B}"))
             }
         }
-        #expect(!FileManager.default.fileExists(atPath: db) || (try SessionDatabase(path: db).sessions().isEmpty))
+        let storedBefore = FileManager.default.fileExists(atPath: db) ? try SessionDatabase(path: db).sessions().count : 0
+        #expect(storedBefore == 0)
 
         // A name stored before the rule existed.
         let database = try SessionDatabase(path: db)

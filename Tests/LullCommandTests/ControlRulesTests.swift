@@ -29,7 +29,8 @@ import Testing
         let elapsed = now - start
         #expect(elapsed >= .seconds(3600))
         // 1 + 2 + 4 + 8 + 16 + (10,000 − 15) × 30 s: the arithmetic of the README and the limiter.
-        #expect(elapsed == .seconds(1 + 2 + 4 + 8 + 16 + 9_985 * 30))
+        let expectedSeconds: Int64 = 1 + 2 + 4 + 8 + 16 + 9_985 * 30
+        #expect(elapsed == .seconds(expectedSeconds))
         #expect(refusals == 9_990)
 
         // The kiosk's therapist, afterwards: told to wait at most 30 s, then admitted, and the

@@ -139,11 +139,16 @@ final class SteppedClock: @unchecked Sendable {
         let all = try database.sessions()
         #expect(all.map(\.client) == ["ada", "bo", "ada"])
         let first = try #require(all.first)
-        // Snapshots at 0...300 s average to t = 150 s; 900...1200 s average to t = 1050 s.
-        #expect(abs(try #require(first.heartRateBPM.first) - 77.5) < 1e-9)
-        #expect(abs(try #require(first.heartRateBPM.last) - 62.5) < 1e-9)
-        #expect(abs(try #require(first.rmssdMilliseconds.last) - 55) < 1e-9)
-        let expectedBreathing: Double = (60 * 15 + 7) / 61
+        // No summary was written, so the figures are SessionHeadline's means over the snapshots in
+        // (0, 300] s (t = 5 ... 300, mean 152.5 s) and (900, 1200] s (905 ... 1200, mean 1052.5 s).
+        let firstHeartRate: Double = 80 - 152.5 / 60
+        let lastHeartRate: Double = 80 - 1052.5 / 60
+        let lastRMSSD: Double = 20 + 2 * 1052.5 / 60
+        #expect(abs(try #require(first.heartRateBPM.first) - firstHeartRate) < 1e-9)
+        #expect(abs(try #require(first.heartRateBPM.last) - lastHeartRate) < 1e-9)
+        #expect(abs(try #require(first.rmssdMilliseconds.last) - lastRMSSD) < 1e-9)
+        // k = 1 ... 59 breathe 15 a minute, k = 60 (t = 300 s) 7.
+        let expectedBreathing: Double = (59 * 15 + 7) / 60
         let firstBreathing = try #require(first.breathingRatePerMinute.first)
         #expect(abs(firstBreathing - expectedBreathing) < 1e-9)
         #expect(first.breathingRatePerMinute.last == 7)

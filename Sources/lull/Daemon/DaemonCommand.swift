@@ -147,6 +147,13 @@ struct DaemonCommand: AsyncParsableCommand {
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("stopped")
+        // Every service has finished and the journal is committed. Threads that no service owns may
+        // still be inside a blocking call (a strap supervisor's connect or poll, a sound card probe
+        // in libasound): exit(3)'s atexit handlers (libasound frees its global configuration) would
+        // race them, which under load ended the daemon with SIGSEGV instead of 0. So flush and leave
+        // without them.
+        fflush(nil)
+        _exit(0)
     }
 }
 

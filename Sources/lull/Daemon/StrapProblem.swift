@@ -15,7 +15,7 @@ enum StrapProblem {
     ) -> String? {
         let adapter: String
         switch target {
-        case .address(_, let name), .auto(let name): adapter = name
+        case .address(_, let name), .auto(let name), .name(_, let name): adapter = name
         case .unix: return permanent ? "strap: \(reason); trying again" : nil
         }
         // No Bluetooth in the kernel (EAFNOSUPPORT) or no such adapter: for an operator both mean
