@@ -9,7 +9,7 @@
 set -euo pipefail
 
 packages=(pkg-config libasound2-dev libbluetooth-dev libsqlite3-dev alsa-utils systemd shellcheck pulseaudio
-    libasound2-plugins postgresql "$@")
+    libasound2-plugins "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

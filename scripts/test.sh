@@ -10,7 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/deps.sh
+# postgresql: the clinic store's tests start a private server (initdb, pg_ctl); a kiosk itself
+# needs no server, so install.sh's packages (scripts/deps.sh alone) leave it out.
+scripts/deps.sh postgresql
 scratch=.build-tests
 flags=(-c release -Xswiftc -enable-testing --scratch-path "$scratch")
 log=$(mktemp)
