@@ -26,6 +26,9 @@ if grep -E "^/.*/(Sources|Tests)/.*: (warning|error):" "$log" | grep -v "/.build
     echo "lull: the release build printed warnings from Lull's own code (above)" >&2
     exit 1
 fi
+# The kiosk's promises under a real systemd: a booted Debian 12 (systemd-nspawn) installs this
+# build's binary with the README's install.sh (about 2 minutes; a first debootstrap about 10 more).
+bash scripts/systemd-test.sh --binary "$PWD/$scratch/release/lull"
 # The kiosk page in headless Chromium (scripts/kiosk-test.sh) can take this build's binary:
 # LULL="$PWD/$scratch/release/lull" bash scripts/kiosk-test.sh
 
