@@ -90,7 +90,7 @@ import Testing
         var line = [CChar](repeating: 0, count: 512)
         var inside = false
         while fgets(&line, 512, file) != nil {
-            let text = String(cString: line)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if text.hasPrefix(start + "-") { inside = true; continue }
             if inside, text.hasPrefix("Rss:") {
                 let kilobytes = Int(text.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
