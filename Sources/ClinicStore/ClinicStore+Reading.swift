@@ -10,8 +10,8 @@ extension ClinicStore {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 
-    /// Sessions oldest first, as `SessionDatabase.sessions` lists them: the same headline windows
-    /// (the first and last 5 minutes of snapshots, halves when shorter than 10 minutes).
+    /// Sessions oldest first, as `SessionDatabase.sessions` lists them: the same headline
+    /// (`SessionHeadline`: the session's own summary figures, else its snapshots).
     public func sessions(client: String?, since: String?) async throws(ClinicStoreError) -> [SessionListing] {
         try await run("list sessions") {
             let rows = try await connection.query(
@@ -25,34 +25,52 @@ extension ClinicStore {
                                 (SELECT max(t_s) FROM beats b WHERE b.session_uuid = s.uuid
                                     AND b.session_started_at = s.started_at),
                                 (SELECT max(t_s) FROM events e WHERE e.session_uuid = s.uuid)), 0),
-                            f.hr, l.hr, f.rmssd, l.rmssd, f.br, l.br
+                            s.summary, s.uuid::text
                         FROM sessions s
-                        CROSS JOIN LATERAL (SELECT coalesce(min(t_s), 0) AS a, coalesce(max(t_s), 0) AS b
-                            FROM snapshots WHERE session_uuid = s.uuid) sp
-                        CROSS JOIN LATERAL (SELECT least(300.0, (sp.b - sp.a) / 2) AS w) win
-                        CROSS JOIN LATERAL (SELECT avg(hr_bpm) AS hr, avg(rmssd_ms) AS rmssd,
-                            avg(breathing_rate_per_min) AS br FROM snapshots
-                            WHERE session_uuid = s.uuid AND t_s <= sp.a + win.w) f
-                        CROSS JOIN LATERAL (SELECT avg(hr_bpm) AS hr, avg(rmssd_ms) AS rmssd,
-                            avg(breathing_rate_per_min) AS br FROM snapshots
-                            WHERE session_uuid = s.uuid AND t_s >= sp.b - win.w) l
                         WHERE ($1::text IS NULL OR s.client = $1)
                             AND ($2::timestamptz IS NULL OR s.started_at >= $2::timestamptz)
                         ORDER BY s.started_at, s.id
                         """,
                     binds: Self.binds(client, since)),
                 logger: logger)
-            var out: [SessionListing] = []
+            var listed: [(SessionListing, String?, String)] = []
             for try await row in rows {
                 let (id, client, started, ended, source, outcome, beats, duration) = try row.decode(
                     (Int64, String?, String, String?, String, String, Int, Double).self)
                 let c = row.makeRandomAccess()
-                let means = try (8...13).map { try c[$0].decode(Double?.self) }
-                out.append(
-                    SessionListing(
-                        id: id, client: client, startedAt: started, endedAt: ended, source: source, outcome: outcome,
-                        durationSeconds: duration, beats: beats, heartRateBPM: (means[0], means[1]),
-                        rmssdMilliseconds: (means[2], means[3]), breathingRatePerMinute: (means[4], means[5])))
+                let summary = try c[8].decode(String?.self)
+                let uuid = try c[9].decode(String.self)
+                listed.append(
+                    (
+                        SessionListing(
+                            id: id, client: client, startedAt: started, endedAt: ended, source: source,
+                            outcome: outcome, durationSeconds: duration, beats: beats, heartRateBPM: (nil, nil),
+                            rmssdMilliseconds: (nil, nil), breathingRatePerMinute: (nil, nil)), summary, uuid
+                    ))
+            }
+            var out: [SessionListing] = []
+            for (listing, summary, uuid) in listed {
+                var snapshots: [SnapshotRow] = []
+                if SessionHeadline.parse(summary) == nil {
+                    let rows = try await connection.query(
+                        """
+                        SELECT t_s, hr_bpm, rmssd_ms, breathing_rate_per_min FROM snapshots
+                        WHERE session_uuid = \(uuid)::uuid ORDER BY t_s
+                        """, logger: logger)
+                    for try await (t, hr, rmssd, br) in rows.decode((Double, Double?, Double?, Double?).self) {
+                        snapshots.append(
+                            SnapshotRow(
+                                seconds: t, heartRateBPM: hr, rmssdMilliseconds: rmssd, sdnnMilliseconds: nil,
+                                breathingRatePerMinute: br, coherence: nil, lfMs2: nil, hfMs2: nil, artifactPercent: nil))
+                    }
+                }
+                let headline = SessionHeadline.of(
+                    summaryJSON: summary, snapshots: snapshots, durationSeconds: listing.durationSeconds)
+                var l = listing
+                l.heartRateBPM = (headline.first.heartRateBPM, headline.last.heartRateBPM)
+                l.rmssdMilliseconds = (headline.first.rmssdMilliseconds, headline.last.rmssdMilliseconds)
+                l.breathingRatePerMinute = (headline.first.breathingRatePerMinute, headline.last.breathingRatePerMinute)
+                out.append(l)
             }
             return out
         }
@@ -156,16 +174,34 @@ public final class ClinicStoreReader: SessionReading, Sendable {
     public func close() { blockingWait { [store] in await store.close() } }
 }
 
-/// Waits on this (non-pool) thread for an async operation. Only for the command line's main thread.
+/// Waits on this thread for an async operation, for synchronous callers (the command line's main
+/// thread, the `SessionReading` protocol the journal's readers share).
+///
+/// The operation runs on its own serial executor, never on Swift concurrency's cooperative pool:
+/// a caller that is itself a pool thread (a test, a blocking adapter) would otherwise hold one of
+/// the pool's few threads (one per core) in `wait()` while the operation waits for one, and on a
+/// 2-core machine two such callers stall each other for good.
 public func blockingWait<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
-    Task {
+    Task(executorPreference: BridgeExecutor.shared) {
         do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
         done.signal()
     }
     done.wait()
     return try box.get()
+}
+
+/// A task executor on one Dispatch queue (its own thread, outside the cooperative pool), where
+/// `blockingWait`'s operations run between their suspensions (SE-0417).
+final class BridgeExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = BridgeExecutor()
+    private let queue = DispatchQueue(label: "lull.clinic-store.bridge")
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }
 
 func blockingWait(_ body: @escaping @Sendable () async -> Void) {

@@ -47,6 +47,12 @@ public final class ClinicStore: Sendable {
 
     public func close() async { try? await connection.close() }
 
+    /// Closes, waiting at most `seconds`: a connection the server dropped mid-transaction may never
+    /// finish closing (see withDeadline), and nothing is waiting on it any more.
+    public func close(withinSeconds seconds: Double) async {
+        _ = try? await withDeadline(seconds: seconds, onTimeout: { CancellationError() }) { [self] in await close() }
+    }
+
     /// libpq's sslmode (PostgreSQL 15 docs §34.19.1 table 34.1): disable: plain; allow/prefer: TLS
     /// when offered, unverified; require: TLS, unverified; verify-ca: the chain to a trusted root;
     /// verify-full: the chain and the host name (RFC 6125).

@@ -35,6 +35,11 @@ public struct SessionSync: Sendable {
     /// What the journal's confirmations name the store by: the URL without its password.
     public var storeName: String { url.description }
 
+    /// How long one session's transaction may take before the pass gives up on the store: 30 s,
+    /// and 1 s more per 1,000 beats (measured at about 6,500 beats/s; a 24-hour session is about
+    /// 100,000 beats).
+    static func pushDeadlineSeconds(beats: Int) -> Double { 30 + Double(beats) / 1000 }
+
     private static let journalQueue = DispatchQueue(label: "lull.sync.journal")
 
     public init(
@@ -74,7 +79,7 @@ public struct SessionSync: Sendable {
             Task {
                 try await Task.sleep(for: .seconds(seconds))
                 pass.cancel()
-                if let store = connected.store.withLock({ $0 }) { await store.close() }
+                if let store = connected.store.withLock({ $0 }) { await store.close(withinSeconds: 2) }
             }
         }
         defer { watchdog?.cancel() }
@@ -102,7 +107,17 @@ public struct SessionSync: Sendable {
                     outcome.waiting -= 1  // forgotten meanwhile
                     continue
                 }
-                let held = try await store.push(session)
+                // Bounded: see withDeadline. A store that has not answered in this time is treated
+                // as gone; the session stays unconfirmed for the next pass.
+                let deadline = Self.pushDeadlineSeconds(beats: session.beats.count)
+                let held = try await withDeadline(
+                    seconds: deadline,
+                    onTimeout: { [url] in
+                        ClinicStoreError(
+                            "\(url): session \(id): no answer from the store in \(Int(deadline)) s; "
+                                + "it waits for the next pass")
+                    }
+                ) { try await store.push(session) }
                 let sent = SyncConfirmation(
                     beats: session.beats.count, snapshots: session.snapshots.count, music: session.music.count,
                     events: session.events.count)
@@ -121,10 +136,10 @@ public struct SessionSync: Sendable {
                 progress(id, held)
             }
         } catch {
-            await store.close()
+            await store.close(withinSeconds: 2)
             throw error
         }
-        await store.close()
+        await store.close(withinSeconds: 2)
         return outcome
     }
 }

@@ -29,7 +29,7 @@ public struct SessionHeadline: Sendable, Equatable {
             last: means(snapshots, after: durationSeconds - period, upTo: durationSeconds))
     }
 
-    static func parse(_ json: String?) -> SessionHeadline? {
+    public static func parse(_ json: String?) -> SessionHeadline? {
         guard let json, let data = json.data(using: .utf8),
             var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         else { return nil }

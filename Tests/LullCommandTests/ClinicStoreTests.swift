@@ -9,13 +9,7 @@ import Testing
 /// The clinic store against a real PostgreSQL 15 server (a private cluster per test, PostgresCluster):
 /// sync from two kiosks through server crashes, reading back through the same report code,
 /// row-level security of the roles scripts/clinic-store.sh makes, and erasure.
-// Disabled for now: ClinicStoreReader bridges PostgresNIO's async calls with a Task and a semaphore,
-// so called from a test on Swift concurrency's cooperative pool (two threads on two cores) beside
-// another blocking test it can wait for a thread that never comes; in the whole run these tests
-// stalled at 0 % CPU. They come back once the reader's bridge runs off the pool.
-@Suite(
-    .serialized, .enabled(if: PostgresCluster.isAvailable, "needs Debian's postgresql package (scripts/deps.sh)"),
-    .disabled("ClinicStoreReader's Task-and-semaphore bridge can starve on the cooperative pool; to be reworked"))
+@Suite(.serialized, .enabled(if: PostgresCluster.isAvailable, "needs Debian's postgresql package (scripts/deps.sh)"))
 struct ClinicStoreTests {
     static func scratch(_ name: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lull-\(name)-\(UUID().uuidString.prefix(8))")
@@ -64,9 +58,7 @@ struct ClinicStoreTests {
         }.sorted()
     }
 
-    @Test(
-        .disabled("stalls on a 2-core machine with its blocking waits on the cooperative pool; to be reworked"),
-        .timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(15)))
     func twoKiosksSyncThroughServerCrashesAndTheStoreReadsBackTheSame() throws {
         let folder = try Self.scratch("clinic-sync")
         defer { try? FileManager.default.removeItem(at: folder) }
