@@ -103,8 +103,8 @@ public final class ClinicStore: Sendable {
     @discardableResult
     public func migrate() async throws(ClinicStoreError) -> [String] {
         try await run("migrate") {
-            try await connection.query(PostgresQuery(unsafeSQL: StoreSchema.bootstrap), logger: logger)
-            try await connection.query("SELECT pg_advisory_lock(\(StoreSchema.lockKey))", logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: StoreSchema.bootstrap), logger: logger).collect()
+            _ = try await connection.query("SELECT pg_advisory_lock(\(StoreSchema.lockKey))", logger: logger).collect()
             var applied: [String] = []
             do {
                 var done = Set<Int>()
@@ -117,11 +117,11 @@ public final class ClinicStore: Sendable {
                 for migration in StoreSchema.migrations where !done.contains(migration.version) {
                     try await connection.withTransaction(logger: logger) { c in
                         for statement in migration.statements {
-                            try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                            _ = try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
                         }
-                        try await c.query(
+                        _ = try await c.query(
                             "INSERT INTO lull_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                            logger: logger)
+                            logger: logger).collect()
                     }
                     applied.append("\(migration.version)-\(migration.name)")
                 }
@@ -129,7 +129,7 @@ public final class ClinicStore: Sendable {
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(StoreSchema.lockKey))", logger: logger)
                 throw error
             }
-            try await connection.query("SELECT pg_advisory_unlock(\(StoreSchema.lockKey))", logger: logger)
+            _ = try await connection.query("SELECT pg_advisory_unlock(\(StoreSchema.lockKey))", logger: logger).collect()
             return applied
         }
     }
@@ -148,9 +148,17 @@ public final class ClinicStore: Sendable {
         guard let uuid = r.uuid, let kiosk = r.kioskID else {
             throw ClinicStoreError("session \(r.id) has no UUID or kiosk id (journal not migrated)")
         }
+        // Every statement's result is read to its end (`collect()`): a result left unread holds the
+        // connection's next query back, and when the server went away in that state the waiting
+        // query was never failed (lull sync hung until its deadline).
+        // A connection the server closed while it was idle (a crash between two sessions) takes
+        // no more queries: PostgresNIO's next query on it was seen to wait for good.
+        guard !connection.isClosed else {
+            throw ClinicStoreError("\(url): session \(r.id) (\(uuid)): the store closed the connection")
+        }
         return try await run("session \(r.id) (\(uuid))") {
             try await connection.withTransaction(logger: logger) { c in
-                try await c.query(
+                _ = try await c.query(
                     """
                     INSERT INTO sessions (uuid, kiosk_id, local_id, client, started_at, ended_at, source, strap,
                         settings, outcome, summary)
@@ -158,12 +166,12 @@ public final class ClinicStore: Sendable {
                         \(r.endedAt)::timestamptz, \(r.source), \(r.strap), \(r.settingsJSON), \(r.outcome),
                         \(r.summaryJSON))
                     ON CONFLICT (uuid) DO NOTHING
-                    """, logger: logger)
-                try await c.query("SELECT lull_beats_partition(\(r.startedAt)::timestamptz)", logger: logger)
+                    """, logger: logger).collect()
+                _ = try await c.query("SELECT lull_beats_partition(\(r.startedAt)::timestamptz)", logger: logger).collect()
                 var start = 0
                 while start < session.beats.count {
                     let slice = session.beats[start..<min(start + Self.beatsPerStatement, session.beats.count)]
-                    try await c.query(
+                    _ = try await c.query(
                         """
                         INSERT INTO beats (session_uuid, session_started_at, seq, t_s, rr_ms, flag, contact, decided)
                         SELECT \(uuid)::uuid, \(r.startedAt)::timestamptz, u.seq, u.t, u.rr, u.flag, u.contact,
@@ -173,13 +181,13 @@ public final class ClinicStore: Sendable {
                             \(slice.map { Int16($0.decided.map { $0 ? 1 : 0 } ?? -1) }))
                             AS u(seq, t, rr, flag, contact, d)
                         ON CONFLICT DO NOTHING
-                        """, logger: logger)
+                        """, logger: logger).collect()
                     start += Self.beatsPerStatement
                 }
                 let s = session.snapshots
                 // nil travels as NaN (the journal stores no NaN: SessionRecorder writes NULL for it).
                 func n(_ values: [Double?]) -> [Double] { values.map { $0 ?? .nan } }
-                try await c.query(
+                _ = try await c.query(
                     """
                     INSERT INTO snapshots (session_uuid, seq, t_s, hr_bpm, rmssd_ms, sdnn_ms, breathing_rate_per_min,
                         coherence, lf_ms2, hf_ms2, artifact_pct)
@@ -192,9 +200,9 @@ public final class ClinicStore: Sendable {
                         \(n(s.map(\.hfMs2))), \(n(s.map(\.artifactPercent))))
                         AS u(seq, t, hr, rmssd, sdnn, br, coh, lf, hf, art)
                     ON CONFLICT DO NOTHING
-                    """, logger: logger)
+                    """, logger: logger).collect()
                 let m = session.music
-                try await c.query(
+                _ = try await c.query(
                     """
                     INSERT INTO music (session_uuid, seq, t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min,
                         swell_lu, measured_lufs)
@@ -204,9 +212,9 @@ public final class ClinicStore: Sendable {
                         \(m.map(\.swellDepthLU)), \(n(m.map(\.measuredLUFS))))
                         AS u(seq, t, phase, tempo, loud, swell, depth, measured)
                     ON CONFLICT DO NOTHING
-                    """, logger: logger)
+                    """, logger: logger).collect()
                 let e = session.events
-                try await c.query(
+                _ = try await c.query(
                     """
                     INSERT INTO events (session_uuid, seq, t_s, kind, detail)
                     SELECT \(uuid)::uuid, u.seq, u.t, u.kind, CASE WHEN u.has THEN u.detail END
@@ -214,7 +222,7 @@ public final class ClinicStore: Sendable {
                         \(e.map { $0.detail ?? "" }), \(e.map { $0.detail != nil }))
                         AS u(seq, t, kind, detail, has)
                     ON CONFLICT DO NOTHING
-                    """, logger: logger)
+                    """, logger: logger).collect()
             }
             return try await rowCounts(uuid: uuid)
         }
