@@ -117,17 +117,57 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
-        // MARK: Composition root
+        // MARK: Libraries of the session runtime and the daemon
+        // The typed wire: the JSON writer, the per-beat and summary records, journal event kinds,
+        // client names; no NIO (the daemon, the client, the CLI's output and the report share it).
+        .target(
+            name: "LullWire", dependencies: ["HRVCore", "Guidance", "Session", "Assessment"],
+            swiftSettings: strictSettings),
+        // `lull hrv`'s analysis of a recording on two cores, and its table and JSON.
+        .target(name: "HRVBatch", dependencies: ["HRVCore", "LullWire"], swiftSettings: strictSettings),
+        // Where beats come from: the simulated listener, a replayed recording, stdin and a strap,
+        // each stamping beats on the one session clock.
+        .target(
+            name: "HeartSources",
+            dependencies: ["HRVCore", "Guidance", "ListenerModel", "StdinBeats", "BLEProtocol", "BluetoothLinux", "LullWire"],
+            swiftSettings: strictSettings),
+        // One session, whoever asked for it: a source's beats through the engine into the music,
+        // the journal, the display and observers.
+        .target(
+            name: "SessionRuntime",
+            dependencies: [
+                "HeartSources", "LullWire", "Session", "Guidance", "HRVCore", "ListenerModel", "Assessment",
+                "ALSAOutput", "SynthCore", "SessionStore", "BluetoothLinux", "BLEProtocol", "StdinBeats",
+            ],
+            swiftSettings: strictSettings),
+        // The control API's client over the daemon's Unix socket (`lull start|stop|status`).
+        .target(name: "ControlClient", dependencies: ["LullWire"], swiftSettings: strictSettings),
+        // The daemon: state, sessions, strap and sound card monitors, the control API and kiosk
+        // pages, the services it runs under ServiceLifecycle.
+        .target(
+            name: "LullDaemon",
+            dependencies: [
+                "SessionRuntime", "ControlClient", "LullWire", "LullConfig", "SystemdSupport", "ClinicStore",
+                "SessionStore", "JournalReport", "BluetoothLinux", "BLEProtocol", "ALSAOutput", "SynthCore",
+                "Guidance", "Session", "Assessment", "HRVCore", "HeartSources",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The kiosk pages' parts, embedded into the binary (one file to install).
+            resources: ["shared.css", "client.css", "client.html", "client.js", "therapist.css", "therapist.html",
+                "therapist.js", "assessment.css", "assessment.js"].map { .embedInCode("Kiosk/\($0)") },
+            swiftSettings: strictSettings),
+
+        // MARK: Composition root: the verbs
         .executableTarget(
             name: "lull",
             dependencies: [
                 "HRVCore", "BLEProtocol", "SynthCore", "Guidance", "ListenerModel", "Assessment",
                 "BluetoothLinux", "PeripheralEmulator", "ALSAOutput", "Session", "SessionStore", "JournalReport",
-                "ClinicStore",
+                "ClinicStore", "LullWire", "HRVBatch", "HeartSources", "SessionRuntime", "ControlClient", "LullDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "LullConfig", "SystemdSupport", "StdinBeats",
             ],
             swiftSettings: strictSettings
@@ -152,7 +192,7 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "Session", "ListenerModel", "HRVCore", "Guidance"]),
         .testTarget(
             name: "LullCommandTests",
-            dependencies: ["lull", "SessionStore", "JournalReport", "StdinBeats", "ClinicStore", "ListenerModel"]
+            dependencies: ["SessionStore", "JournalReport", "StdinBeats", "ClinicStore", "ListenerModel"]
         ),
         .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
         .testTarget(
@@ -163,5 +203,18 @@ let package = Package(
             name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JournalReportTests", dependencies: ["JournalReport", "SessionStore", "HRVCore"]),
         .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "SessionStore"]),
+        .testTarget(name: "LullWireTests", dependencies: ["LullWire", "HRVCore"]),
+        .testTarget(name: "HRVBatchTests", dependencies: ["HRVBatch", "HRVCore", "LullWire"]),
+        .testTarget(name: "HeartSourcesTests", dependencies: ["HeartSources", "HRVCore", "Guidance", "ListenerModel"]),
+        .testTarget(
+            name: "SessionRuntimeTests",
+            dependencies: ["SessionRuntime", "HeartSources", "SessionStore", "Session", "HRVCore", "ListenerModel", "Guidance"]),
+        .testTarget(name: "ControlClientTests", dependencies: ["ControlClient"]),
+        .testTarget(
+            name: "LullDaemonTests",
+            dependencies: [
+                "LullDaemon", "LullWire", "SessionRuntime", "SessionStore", "LullConfig",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
     ]
 )

@@ -159,7 +159,9 @@ enum StepAnalysis {
             let r = range[index] ?? (.infinity, -.infinity, 0)
             range[index] = (min(r.low, hr), max(r.high, hr), r.count + 1)
         }
-        let swings = range.values.filter { $0.count >= 3 }.map { $0.high - $0.low }
+        // Summed in breath order: a dictionary's order changes from one process to the next, and
+        // with it the last bit of a floating-point sum (the same seed gave two answers).
+        let swings = range.sorted { $0.key < $1.key }.map(\.value).filter { $0.count >= 3 }.map { $0.high - $0.low }
         guard !swings.isEmpty else { return nil }
         return swings.reduce(0, +) / Double(swings.count)
     }

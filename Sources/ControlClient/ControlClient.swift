@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-import Foundation
+import LullWire
+package import Foundation
 import Glibc
 
 /// A small HTTP/1.1 client for the daemon's control socket (RFC 9112), over a connected AF_UNIX
 /// stream socket: Foundation's URLSession cannot reach Unix sockets on Linux, and the API needs
 /// only a request, a status, a body (plain or chunked) and, for `/api/events`, a stream of lines.
-struct ControlClient {
-    let socketPath: String
+package struct ControlClient {
+    package let socketPath: String
 
-    struct Reply {
-        var status: Int
-        var body: String
+    package struct Reply {
+        package var status: Int
+        package var body: String
     }
 
     /// `--socket`, else `$LULL_CONTROL_SOCKET_PATH` (the daemon's own override), else the default
     /// a daemon of this user would bind, else the system service's `/run/lull/control.sock` when
     /// only that one exists (a kiosk user in group lull then needs no `--socket`).
-    init(socket: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package init(socket: String?, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let path = socket ?? environment["LULL_CONTROL_SOCKET_PATH"].flatMap({ $0.isEmpty ? nil : $0 }) {
             socketPath = path
             return
@@ -28,7 +29,7 @@ struct ControlClient {
     }
 
     /// One request; the whole reply.
-    func request(_ method: String, _ path: String, json body: String? = nil) throws(CommandFailure) -> Reply {
+    package func request(_ method: String, _ path: String, json body: String? = nil) throws(ControlClientError) -> Reply {
         let connection = try open(method, path, body: body)
         defer { close(connection.fd) }
         let (status, headers) = try connection.readHead()
@@ -45,11 +46,11 @@ struct ControlClient {
 
     /// `GET path` as server-sent events: `onEvent(name, data)` for each, until it returns false or
     /// the stream ends. Comment lines (`: ping`) are skipped (WHATWG HTML §9.2.6).
-    func events(_ path: String, onEvent: (String, String) -> Bool) throws(CommandFailure) {
+    package func events(_ path: String, onEvent: (String, String) -> Bool) throws(ControlClientError) {
         let connection = try open("GET", path, body: nil)
         defer { close(connection.fd) }
         let (status, headers) = try connection.readHead()
-        guard status == 200 else { throw CommandFailure("\(path): HTTP \(status)") }
+        guard status == 200 else { throw ControlClientError("\(path): HTTP \(status)") }
         let chunked = headers["transfer-encoding"]?.lowercased() == "chunked"
         var pending = Data()
         var name = "message"
@@ -74,7 +75,7 @@ struct ControlClient {
         }
     }
 
-    private func open(_ method: String, _ path: String, body: String?) throws(CommandFailure) -> Connection {
+    private func open(_ method: String, _ path: String, body: String?) throws(ControlClientError) -> Connection {
         if (socketPath as NSString).deletingLastPathComponent == ControlSocket.fallbackFolder {
             try ControlSocket.checkFallbackFolder(create: false)
         }
@@ -83,9 +84,9 @@ struct ControlClient {
             fd = try ControlSocket.connect(path: socketPath)
         } catch {
             switch error {
-            case .missing: throw CommandFailure("lull daemon is not running (no socket at \(socketPath))")
-            case .refused: throw CommandFailure("lull daemon is not running (nothing listens on \(socketPath))")
-            case .other(let message): throw CommandFailure("cannot reach lull daemon: \(message)")
+            case .missing: throw ControlClientError("lull daemon is not running (no socket at \(socketPath))")
+            case .refused: throw ControlClientError("lull daemon is not running (nothing listens on \(socketPath))")
+            case .other(let message): throw ControlClientError("cannot reach lull daemon: \(message)")
             }
         }
         let connection = Connection(fd: fd)
@@ -103,26 +104,26 @@ struct ControlClient {
     }
 
     /// A connected socket with a read buffer.
-    final class Connection {
-        let fd: Int32
+    package final class Connection {
+        package let fd: Int32
         private var buffer = Data()
 
-        init(fd: Int32) { self.fd = fd }
+        package init(fd: Int32) { self.fd = fd }
 
-        func write(_ bytes: [UInt8]) throws(CommandFailure) {
+        package func write(_ bytes: [UInt8]) throws(ControlClientError) {
             var offset = 0
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw CommandFailure("lull daemon: write: \(String(cString: strerror(errno)))")
+                    throw ControlClientError("lull daemon: write: \(String(cString: strerror(errno)))")
                 }
                 offset += n
             }
         }
 
         /// Bytes from the buffer or the socket; nil at end of stream.
-        func readSome() throws(CommandFailure) -> Data? {
+        package func readSome() throws(ControlClientError) -> Data? {
             if !buffer.isEmpty {
                 defer { buffer.removeAll() }
                 return buffer
@@ -133,18 +134,18 @@ struct ControlClient {
                 if n > 0 { return Data(bytes[0..<n]) }
                 if n == 0 { return nil }
                 if errno == EINTR { continue }
-                throw CommandFailure("lull daemon: read: \(String(cString: strerror(errno)))")
+                throw ControlClientError("lull daemon: read: \(String(cString: strerror(errno)))")
             }
         }
 
-        private func fill() throws(CommandFailure) -> Bool {
+        private func fill() throws(ControlClientError) -> Bool {
             guard let more = try readSome() else { return false }
             buffer.append(more)
             return true
         }
 
         /// One CRLF-terminated line, without its terminator.
-        func readLine() throws(CommandFailure) -> String {
+        package func readLine() throws(ControlClientError) -> String {
             while true {
                 if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                     var line = buffer[buffer.startIndex..<newline]
@@ -153,13 +154,13 @@ struct ControlClient {
                     buffer.removeSubrange(buffer.startIndex...newline)
                     return text
                 }
-                guard try fill() else { throw CommandFailure("lull daemon closed the connection mid-reply") }
+                guard try fill() else { throw ControlClientError("lull daemon closed the connection mid-reply") }
             }
         }
 
-        func read(count: Int) throws(CommandFailure) -> Data {
+        package func read(count: Int) throws(ControlClientError) -> Data {
             while buffer.count < count {
-                guard try fill() else { throw CommandFailure("lull daemon closed the connection mid-reply") }
+                guard try fill() else { throw ControlClientError("lull daemon closed the connection mid-reply") }
             }
             let out = buffer.prefix(count)
             buffer.removeSubrange(buffer.startIndex..<(buffer.startIndex + count))
@@ -167,11 +168,11 @@ struct ControlClient {
         }
 
         /// The status code and the headers (names lowercased).
-        func readHead() throws(CommandFailure) -> (Int, [String: String]) {
+        package func readHead() throws(ControlClientError) -> (Int, [String: String]) {
             let statusLine = try readLine()
             let parts = statusLine.split(separator: " ")
             guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
-                throw CommandFailure("lull daemon: not an HTTP reply: \(statusLine.prefix(60))")
+                throw ControlClientError("lull daemon: not an HTTP reply: \(statusLine.prefix(60))")
             }
             var headers: [String: String] = [:]
             while true {
@@ -184,15 +185,34 @@ struct ControlClient {
         }
 
         /// One chunk of a chunked body; nil after the last (RFC 9112 §7.1).
-        func readChunk() throws(CommandFailure) -> Data? {
+        package func readChunk() throws(ControlClientError) -> Data? {
             let sizeLine = try readLine()
             guard let size = Int(sizeLine.split(separator: ";").first.map(String.init) ?? "", radix: 16) else {
-                throw CommandFailure("lull daemon: bad chunk size '\(sizeLine.prefix(20))'")
+                throw ControlClientError("lull daemon: bad chunk size '\(sizeLine.prefix(20))'")
             }
             if size == 0 { return nil }
             let data = try read(count: size)
             _ = try readLine()
             return data
         }
+    }
+}
+
+/// What keeps a control request from being answered, as one line (the daemon's socket is missing
+/// or refuses, a reply is cut short).
+package struct ControlClientError: Error, CustomStringConvertible, Equatable {
+    package var description: String
+    package init(_ description: String) { self.description = description }
+}
+
+/// The daemon's reply bodies as the verbs read them.
+package enum ControlReply {
+    package static func object(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// The reply's `{"error": ...}` line, or its status when it has none.
+    package static func error(_ reply: ControlClient.Reply) -> String {
+        (object(reply.body)["error"] as? String) ?? "lull daemon answered HTTP \(reply.status)"
     }
 }

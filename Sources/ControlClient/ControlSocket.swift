@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
 import Foundation
 import Glibc
 
 /// Where the daemon's control socket lives, and the little socket work around it (unix(7)).
-enum ControlSocket {
+package enum ControlSocket {
     /// `control.socket_path`, else `$RUNTIME_DIRECTORY/control.sock` (systemd's RuntimeDirectory=,
     /// /run/lull), else `$XDG_RUNTIME_DIR/lull/control.sock`, else `/tmp/lull-$UID/control.sock`.
-    static func defaultPath(environment: [String: String]) -> String {
+    package static func defaultPath(environment: [String: String]) -> String {
         if let runtime = environment["RUNTIME_DIRECTORY"], !runtime.isEmpty {
             // systemd may list several directories, separated by colons; Lull asks for one.
             let first = runtime.split(separator: ":").first.map(String.init) ?? runtime
@@ -17,19 +18,19 @@ enum ControlSocket {
     }
 
     /// The folder of last resort, in a /tmp every user can write to.
-    static var fallbackFolder: String { "/tmp/lull-\(getuid())" }
+    package static var fallbackFolder: String { "/tmp/lull-\(getuid())" }
 
     /// Since anyone may create `/tmp/lull-$UID` first and put their own socket in it, Lull uses the
     /// folder only if it is a real folder of this user with mode 0700 (and creates it so); else one
     /// line naming the folder, its owner and its mode. `create` is the daemon's; a client only checks.
-    static func checkFallbackFolder(create: Bool) throws(CommandFailure) {
+    package static func checkFallbackFolder(create: Bool) throws(ControlClientError) {
         let folder = fallbackFolder
         // attributesOfItem reads lstat(2): a symbolic link is reported as itself, not followed.
         var attributes = try? FileManager.default.attributesOfItem(atPath: folder)
         if attributes == nil {
             guard create else { return }
             guard mkdir(folder, 0o700) == 0 || errno == EEXIST else {
-                throw CommandFailure("\(folder): cannot create the control socket's folder: \(String(cString: strerror(errno)))")
+                throw ControlClientError("\(folder): cannot create the control socket's folder: \(String(cString: strerror(errno)))")
             }
             attributes = try? FileManager.default.attributesOfItem(atPath: folder)
         }
@@ -38,13 +39,13 @@ enum ControlSocket {
         let isFolder = attributes?[.type] as? FileAttributeType == .typeDirectory
         guard isFolder, owner == getuid(), mode & 0o077 == 0 else {
             let what = isFolder ? "a folder" : "not a folder"
-            throw CommandFailure(
+            throw ControlClientError(
                 "\(folder): \(what) owned by uid \(owner) with mode \(String(mode, radix: 8)); Lull needs its own "
                     + "folder there (uid \(getuid()), mode 0700): remove it, or set XDG_RUNTIME_DIR")
         }
     }
 
-    enum ConnectError: Error {
+    package enum ConnectError: Error {
         /// No file at the path.
         case missing
         /// A socket file nobody listens on (a daemon that died without removing it).
@@ -53,7 +54,7 @@ enum ControlSocket {
     }
 
     /// A connected AF_UNIX stream socket to `path`.
-    static func connect(path: String) throws(ConnectError) -> Int32 {
+    package static func connect(path: String) throws(ConnectError) -> Int32 {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -87,7 +88,7 @@ enum ControlSocket {
 
     /// Makes the path ready to bind: the parent folder exists (created 0750, so only the daemon's
     /// group reaches the socket), a stale socket is removed, and a live daemon is refused.
-    static func prepare(path: String) throws(CommandFailure) {
+    package static func prepare(path: String) throws(ControlClientError) {
         let parent = (path as NSString).deletingLastPathComponent
         if parent == fallbackFolder { try checkFallbackFolder(create: true) }
         if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
@@ -95,12 +96,12 @@ enum ControlSocket {
                 try FileManager.default.createDirectory(
                     atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
             } catch {
-                throw CommandFailure("control.socket_path \(path): cannot create \(parent): \(error.localizedDescription)")
+                throw ControlClientError("control.socket_path \(path): cannot create \(parent): \(error.localizedDescription)")
             }
         }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return }
         guard attributes[.type] as? FileAttributeType == .typeSocket else {
-            throw CommandFailure("control.socket_path \(path): exists and is not a socket")
+            throw ControlClientError("control.socket_path \(path): exists and is not a socket")
         }
         let fd: Int32
         do {
@@ -111,10 +112,10 @@ enum ControlSocket {
                 unlink(path)
                 return
             case .missing: return
-            case .other(let message): throw CommandFailure("control.socket_path \(message)")
+            case .other(let message): throw ControlClientError("control.socket_path \(message)")
             }
         }
         close(fd)
-        throw CommandFailure("another lull daemon is listening on \(path)")
+        throw ControlClientError("another lull daemon is listening on \(path)")
     }
 }

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-import HRVCore
+package import LullWire
+package import HRVCore
 
 /// What `lull hrv` prints: a readable table, or JSON with the reference tool's key names.
-struct HRVReport {
-    typealias Analysis = (whole: HRVWindowResult, windows: [HRVWindowResult])
-    var file: String
-    var windowSeconds: Double
-    var stepSeconds: Double
-    var beats: Int
-    var raw: Analysis
-    var corrected: Analysis
+package struct HRVReport {
+    package typealias Analysis = (whole: HRVWindowResult, windows: [HRVWindowResult])
+    package var file: String
+    package var windowSeconds: Double
+    package var stepSeconds: Double
+    package var beats: Int
+    package var raw: Analysis
+    package var corrected: Analysis
 
     // MARK: JSON
 
@@ -23,7 +24,7 @@ struct HRVReport {
     /// array, `windowParts` (consecutive runs of windows from `windowsJSON`, written on other
     /// threads) with commas between them, and the end. A day at a 10 s step is about 10 MB, so
     /// the parts are not joined into one buffer first.
-    func writeJSON<E: Error>(
+    package func writeJSON<E: Error>(
         windowParts: [JSONWriter], to write: (UnsafeBufferPointer<UInt8>) throws(E) -> Void
     ) throws(E) {
         var w = JSONWriter()
@@ -56,7 +57,7 @@ struct HRVReport {
 
     /// Raw windows, each with the corrected window of the same index when there is one, as
     /// comma-separated JSON objects (both lists in index order).
-    static func windowsJSON(raw: [HRVWindowResult], corrected: [HRVWindowResult]) -> JSONWriter {
+    package static func windowsJSON(raw: [HRVWindowResult], corrected: [HRVWindowResult]) -> JSONWriter {
         var w = JSONWriter()
         w.reserveCapacity(raw.count * 1_300)  // about what one window's two blocks take
         var c = 0
@@ -100,7 +101,7 @@ struct HRVReport {
 
     // MARK: Table
 
-    func table() -> String {
+    package func table() -> String {
         let whole = corrected.whole
         let minutes = (raw.whole.endSeconds / 60)
         var out = "\(file): \(beats) beats, \(fmt(minutes, 1)) min, \(raw.whole.artifacts.flagged) flagged "

@@ -40,6 +40,11 @@ public struct HRVStream: Sendable {
     private var lastFlag: BeatFlag = .ok
     private var frequency: FrequencyDomainMetrics?
     private var estimate: RespiratorySpectrum.Estimate?
+    private var decisions: [ArtifactDecision] = []
+
+    /// Whether the filter's per-beat decisions are kept for `takeDecisions()` (the session journal
+    /// stores every beat's verdict); off, nothing accumulates.
+    public var keepsDecisions = false
 
     public init(configuration: Configuration = .live) {
         self.configuration = configuration
@@ -63,10 +68,19 @@ public struct HRVStream: Sendable {
         return snapshot(for: last)
     }
 
+    /// The artifact filter's decisions since the last call, in beat order: each beat's verdict,
+    /// given when the filter has seen enough of what follows (6 beats; the first 40 or so at once
+    /// when its thresholds warm up; the last ones at `finish()`).
+    public mutating func takeDecisions() -> [ArtifactDecision] {
+        defer { decisions.removeAll(keepingCapacity: true) }
+        return decisions
+    }
+
     private mutating func drainFilter() {
         let width = configuration.timeWindowSeconds
         let keep = max(width, configuration.spectralWindowSeconds, RespiratorySpectrum.spanSeconds + 10)
         while let decision = filter.nextDecision() {
+            if keepsDecisions { decisions.append(decision) }
             lastFlag = decision.flag
             decided.append(decision.beat, flag: decision.flag, width: width, keepSeconds: width)
             for interval in decision.corrected {

@@ -5,8 +5,8 @@ import StdinBeats
 /// Lines of a file descriptor (standard input), read with read(2) behind poll(2) so that a reader
 /// waiting for a silent producer wakes every so often: the session loop commits the journal and
 /// notices a stop request meanwhile, where `readLine()` would block until the next line.
-struct StdinLines {
-    enum Next: Equatable {
+package struct StdinLines {
+    package enum Next: Equatable {
         case line(String)
         /// Nothing arrived within the timeout, or bytes arrived that do not finish a line yet (a
         /// producer that trickles bytes without a newline must not keep a stop request unheard).
@@ -16,17 +16,17 @@ struct StdinLines {
         case end
     }
 
-    let fd: Int32
+    package let fd: Int32
     private var lines = LineSplitter()
     private var ended = false
     private var chunk = [UInt8](repeating: 0, count: 65536)
 
-    init(fd: Int32 = STDIN_FILENO) { self.fd = fd }
+    package init(fd: Int32 = STDIN_FILENO) { self.fd = fd }
 
     /// The next line without its "\n" or "\r\n" (the last line may lack one), `.idle` after
     /// `timeoutMilliseconds` of silence or after a read that did not finish a line, `.tooLong`, or
     /// `.end` at end of input or on a read error.
-    mutating func next(timeoutMilliseconds: Int32) -> Next {
+    package mutating func next(timeoutMilliseconds: Int32) -> Next {
         if let line = lines.next() { return Self.next(line) }
         if ended { return lines.finish().map(Self.next) ?? .end }
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

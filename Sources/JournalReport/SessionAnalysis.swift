@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
+import SessionStore
 public import HRVCore
 public import SessionStore
 
@@ -82,8 +83,8 @@ public struct SessionAnalysis: Sendable {
         var lostAt: Double?
         for e in events {
             switch e.kind {
-            case "strap_lost": if lostAt == nil { lostAt = e.seconds }
-            case "strap_back", "strap_connected":
+            case JournalEventKind.strapLost.rawValue: if lostAt == nil { lostAt = e.seconds }
+            case JournalEventKind.strapBack.rawValue, JournalEventKind.strapConnected.rawValue:
                 if let start = lostAt { result.append((start, e.seconds)) }
                 lostAt = nil
             default: break

@@ -11,7 +11,7 @@ extension SessionSection {
         case "interrupted":
             sentences.append(
                 "The recording stopped unexpectedly at \(ReportText.clock(a.durationSeconds)); everything recorded until then is shown.")
-        case "ended_early":
+        case JournalEventKind.endedEarly.rawValue:
             sentences.append("The session was ended early, at \(ReportText.clock(a.durationSeconds)).")
         case "running":
             sentences.append("This session is still being recorded; it is shown up to \(ReportText.clock(a.durationSeconds)).")

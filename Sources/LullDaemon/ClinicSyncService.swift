@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import ArgumentParser
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import ClinicStore
 import Foundation
 import Logging
@@ -60,7 +63,7 @@ extension ClinicSyncService {
         let url: StoreURL
         do { url = try StoreURL(parsing: text, environment: environment) } catch {
             FileHandle.standardError.write(Data("lull: key journal.sync_to: \(error)\n".utf8))
-            throw ExitCode(ConfigurationError.exitStatus)
+            throw DaemonExit(status: ConfigurationError.exitStatus)
         }
         let sync = SessionSync(
             database: database, url: url, passwordFile: configuration.journal.syncPasswordFile,

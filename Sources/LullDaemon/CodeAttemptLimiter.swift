@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 
 /// How often the therapist code may be tried over TCP: per source and for the whole daemon, with
 /// delays that double after a few free mistakes (README, "Control API limits and origins").

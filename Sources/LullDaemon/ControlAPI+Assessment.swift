@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import Assessment
 import Foundation
 
 extension ControlAPI {
     /// The `plan` of `POST /api/start`: "session" (the default) or "assess".
-    static func parsePlan(_ text: String) throws(CommandFailure) -> DaemonSessions.Plan {
+    static func parsePlan(_ text: String) throws(DaemonError) -> DaemonSessions.Plan {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty,
             let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
             let value = object["plan"]
         else { return .session }
         guard let name = value as? String, let plan = DaemonSessions.Plan(rawValue: name) else {
-            throw CommandFailure("plan: expected \"session\" or \"assess\"")
+            throw DaemonError("plan: expected \"session\" or \"assess\"")
         }
         return plan
     }

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -91,13 +95,13 @@ enum ControlAPI {
             let since = request.uri.queryParameters.get("since")
             var sinceUTC: String?
             if let since {
-                guard let date = SessionsCommand.parseSince(since, now: Date()) else {
+                guard let date = SessionListingText.parseSince(since, now: Date()) else {
                     return json(.badRequest, DaemonJSON.error("since \(since): expected YYYY-MM-DD, an ISO 8601 time, Nd or Nh"))
                 }
-                sinceUTC = SessionsCommand.utcText(date)
+                sinceUTC = SessionListingText.utcText(date)
             }
             let listings = try database.sessions(client: request.uri.queryParameters.get("client"), since: sinceUTC)
-            return json(.ok, "[" + listings.map(SessionsCommand.jsonLine).joined(separator: ",") + "]")
+            return json(.ok, "[" + listings.map(SessionListingText.jsonLine).joined(separator: ",") + "]")
         }
 
         router.get("/api/sessions/:id/report") { request, context in
@@ -116,17 +120,17 @@ enum ControlAPI {
     }
 
     /// `{"minutes": num?, "client": str?}`; an empty body takes the defaults.
-    static func parseStart(_ text: String) throws(CommandFailure) -> (Double?, String?) {
+    static func parseStart(_ text: String) throws(DaemonError) -> (Double?, String?) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return (nil, nil) }
         guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
-            throw CommandFailure("body: expected a JSON object such as {\"minutes\": 20, \"client\": \"A7\"}")
+            throw DaemonError("body: expected a JSON object such as {\"minutes\": 20, \"client\": \"A7\"}")
         }
         for key in object.keys where key != "minutes" && key != "client" && key != "plan" {
-            throw CommandFailure("body: unknown key \(key) (expected minutes, client, plan)")
+            throw DaemonError("body: unknown key \(key) (expected minutes, client, plan)")
         }
         // JSONSerialization keeps one of two equal keys silently; which one a reader keeps differs.
-        if let key = JSONObjectKeys.firstDuplicate(in: trimmed) { throw CommandFailure("body: duplicate key \(key)") }
+        if let key = JSONObjectKeys.firstDuplicate(in: trimmed) { throw DaemonError("body: duplicate key \(key)") }
         struct Body: Decodable {
             var minutes: Double?
             var client: String?
@@ -136,16 +140,16 @@ enum ControlAPI {
             body = try JSONDecoder().decode(Body.self, from: Data(trimmed.utf8))
         } catch DecodingError.typeMismatch(_, let context) {
             let key = context.codingPath.first?.stringValue ?? "body"
-            throw CommandFailure("\(key): expected \(key == "client" ? "a string" : "a number")")
+            throw DaemonError("\(key): expected \(key == "client" ? "a string" : "a number")")
         } catch {
-            throw CommandFailure("body: not valid JSON")
+            throw DaemonError("body: not valid JSON")
         }
         if let m = body.minutes, !(m.isFinite && (1...240).contains(m)) {
-            throw CommandFailure("minutes: \(m) is out of range (1...240)")
+            throw DaemonError("minutes: \(m) is out of range (1...240)")
         }
         var client: String?
         if let text = body.client {
-            guard let name = ClientName.validated(text) else { throw CommandFailure("client: \(ClientName.rule)") }
+            guard let name = ClientName.validated(text) else { throw DaemonError("client: \(ClientName.rule)") }
             client = name
         }
         return (body.minutes, client)

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import Assessment
 import Foundation
 import Guidance
@@ -55,14 +59,16 @@ enum DaemonJSON {
         // Only while the journal cannot be written, so the usual status is unchanged.
         if let journalError = s.journalError { w.field("journal_error", journalError) }
         w.beginArray("durations_min")
+        for minutes in durationsMinutes { w.value(minutes) }
         w.endArray()
-        var text = w.text
-        // JSONWriter writes keyed values only; the durations are a plain list of numbers.
-        text.removeLast(2)
-        text += "[" + durationsMinutes.map(String.init).joined(separator: ",") + "]"
         // Only with journal.sync_to set, so the object is unchanged without a clinic store.
-        if let waiting = s.syncWaiting { text += ",\"sync\":{\"waiting\":\(waiting)}" }
-        text += "}"
+        if let waiting = s.syncWaiting {
+            w.beginObject("sync")
+            w.field("waiting", waiting)
+            w.endObject()
+        }
+        w.endObject()
+        let text = w.text
         return text
     }
 

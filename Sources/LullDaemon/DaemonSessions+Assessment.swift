@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import Assessment
 import Foundation
 import Guidance
@@ -43,8 +47,8 @@ extension DaemonSessions {
         let line = SessionOutput.resonanceJSON(result)
         do {
             try journal.recordAssessment(
-                AssessCommand.stored(
-                    result, line: line, client: client, startedAt: SessionsCommand.utcText(Date()),
+                AssessmentRecord.stored(
+                    result, line: line, client: client, startedAt: SessionListingText.utcText(Date()),
                     sessionID: sessionID))
         } catch {
             logger.error("cannot record the assessment: \(error)")

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import Assessment
 import BluetoothLinux
 import Foundation
@@ -21,7 +25,7 @@ final class DaemonSessions: Service, Sendable {
         var plan: Plan = .session
         var stop: StopRequest
         /// Told the journal id once the music plays, or why it could not start.
-        var reply: (@Sendable (Result<Int64?, CommandFailure>) -> Void)?
+        var reply: (@Sendable (Result<Int64?, DaemonError>) -> Void)?
     }
 
     enum StartError: Error {
@@ -59,7 +63,7 @@ final class DaemonSessions: Service, Sendable {
         case .failure(.busy): throw .busy
         case .failure(.shuttingDown): throw .shuttingDown
         }
-        let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Int64?, CommandFailure>, Never>) in
+        let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Int64?, DaemonError>, Never>) in
             continuation.yield(Request(minutes: minutes, client: client, plan: plan, stop: stop) { reply.resume(returning: $0) })
         }
         switch result {
@@ -103,7 +107,7 @@ final class DaemonSessions: Service, Sendable {
             let problem = await SoundCard.problem(device: device)
             state.audioChanged(problem)
             if let problem {
-                let failure = CommandFailure(SoundCard.refusal(problem))
+                let failure = DaemonError(SoundCard.refusal(problem))
                 logger.error("\(failure.description)")
                 state.sessionFailedToStart()
                 request.reply?(.failure(failure))
@@ -123,7 +127,7 @@ final class DaemonSessions: Service, Sendable {
                 settings: settingsJSON(settings, minutes: request.minutes, plan: request.plan))
             runner = try SessionRunner(settings: settings, output: nil, recorder: recorder)
         } catch {
-            let failure = CommandFailure("cannot start a session: \(error)")
+            let failure = DaemonError("cannot start a session: \(error)")
             logger.error("\(failure.description)")
             strap?.closeFeed()
             state.sessionFailedToStart()
@@ -151,7 +155,7 @@ final class DaemonSessions: Service, Sendable {
             }
             logger.info("session ended", metadata: ["id": "\(id)", "ended_early": "\(summary.endedEarly)"])
         } catch {
-            recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)")
+            recorder.event(seconds: recorder.lastSeconds, kind: .error, detail: "\(error)")
             recorder.finish(outcome: .interrupted, summaryJSON: nil)
             logger.error("session failed: \(error)")
             state.sessionFailedToStart()
@@ -196,17 +200,17 @@ final class DaemonSessions: Service, Sendable {
             do {
                 source = .strap(try StrapTarget(parsing: configuration.strap.address, adapter: configuration.strap.adapter))
             } catch {
-                throw CommandFailure("strap.address \(configuration.strap.address): \(error)")
+                throw DaemonError("strap.address \(configuration.strap.address): \(error)")
             }
             feed = strap?.openFeed()
         }
         let device = configuration.audio.device
-        let audio: SessionPlan.Audio =
-            device == "none" ? .none : device.lowercased().hasSuffix(".wav") ? .wav(path: device) : .alsa(device: device)
+        let audio = AudioDestination(configured: device)
         var settings = SessionSettings(
             plan: SessionPlan(source: source, audio: audio, plannedSeconds: minutes * 60, paced: true),
-            seed: UInt64.random(in: 1...UInt64(UInt32.max)), guidance: configuration.effectiveGuidance,
-            timeScale: timeScale)
+            seed: UInt64.random(in: 1...UInt64(UInt32.max)))
+        settings.guidance = configuration.effectiveGuidance
+        settings.timeScale = timeScale
         settings.audioPeriodFrames = configuration.audio.periodFrames
         settings.audioBufferFrames = configuration.audio.bufferFrames
         settings.strapFeed = feed

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import Assessment
 import Foundation
 import Guidance
@@ -285,20 +289,4 @@ final class DaemonState: Sendable {
     }
 
     static func fraction(_ x: Double) -> Double { x - x.rounded(.down) }
-}
-
-/// Reads the renderer's swell phase (an atomic the render thread publishes once per block).
-struct SwellProbe: Sendable {
-    let store: ParameterStore
-    /// Rendered but not yet heard (the device buffer), for live output.
-    let latencySeconds: Double
-    /// Live output runs by the device's clock; offline rendering stops at the last beat delivered.
-    let live: Bool
-    let sampleRate: Double
-
-    func phase(atSessionSeconds seconds: Double, breathsPerMinute: Double) -> Double {
-        let rendered = store.swellPhase
-        let ahead = live ? latencySeconds : Double(store.framesRendered) / sampleRate - seconds
-        return DaemonState.fraction(rendered - breathsPerMinute / 60 * ahead)
-    }
 }

@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
+import HeartSources
 import BLEProtocol
 import BluetoothLinux
 import Logging

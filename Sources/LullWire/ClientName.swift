@@ -8,15 +8,15 @@
 /// bidirectional embeddings, overrides or isolates (U+202A–U+202E, U+2066–U+2069), which would let a
 /// name reorder the text printed after it in a terminal or a report. Scalars, not grapheme clusters,
 /// are counted: one letter with 3,000 combining marks is one cluster but 3,001 scalars.
-enum ClientName {
-    static let maximumScalars = 64
-    static let maximumBytes = 192
-    static let rule =
+package enum ClientName {
+    package static let maximumScalars = 64
+    package static let maximumBytes = 192
+    package static let rule =
         "must be 1 to 64 characters (Unicode scalars, at most 192 bytes of UTF-8) with no control "
         + "or bidirectional-override characters"
 
     /// The trimmed name, or nil when it breaks the rule.
-    static func validated(_ text: String) -> String? {
+    package static func validated(_ text: String) -> String? {
         let trimmed = text.trimmingWhiteSpace
         guard !trimmed.isEmpty, trimmed.unicodeScalars.count <= maximumScalars, trimmed.utf8.count <= maximumBytes,
             !trimmed.unicodeScalars.contains(where: isForbidden)
@@ -24,7 +24,7 @@ enum ClientName {
         return trimmed
     }
 
-    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F: return true  // C0, DEL, C1 (general category Cc)
         case 0x2028, 0x2029: return true  // line and paragraph separators
@@ -35,7 +35,7 @@ enum ClientName {
 
     /// A stored name as a terminal may show it: every forbidden scalar written as `\u{XXXX}`, so
     /// names recorded before the rule existed cannot move the cursor or recolour the screen.
-    static func printable(_ text: String) -> String {
+    package static func printable(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             if isForbidden(scalar) {

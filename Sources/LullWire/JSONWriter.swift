@@ -1,64 +1,76 @@
 // SPDX-License-Identifier: Apache-2.0
-import HRVCore
+package import HRVCore
 
 /// A small JSON writer that keeps keys in the order written (the contract other programs read)
 /// and writes non-finite numbers as null (JSON has no NaN).
 ///
 /// It writes UTF-8 bytes, not a `String`: `lull hrv --json` on a 24-hour recording writes about
 /// 10 MB, and appending to a byte array costs a fraction of growing a `String` piece by piece.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// Whether the innermost open object or array already holds a value (a comma goes first).
     private var needsComma: [Bool] = [false]
 
-    init() {}
+    package init() {}
 
     /// Makes room for `count` bytes, so a long text is not copied as it grows.
-    mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
+    package mutating func reserveCapacity(_ count: Int) { bytes.reserveCapacity(count) }
 
     /// What was written, as text.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
-    mutating func endObject() { close(UInt8(ascii: "}")) }
-    mutating func beginArray(_ key: String? = nil) { open(key, UInt8(ascii: "[")) }
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    package mutating func beginObject(_ key: String? = nil) { open(key, UInt8(ascii: "{")) }
+    package mutating func endObject() { close(UInt8(ascii: "}")) }
+    package mutating func beginArray(_ key: String? = nil) { open(key, UInt8(ascii: "[")) }
+    package mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    mutating func field(_ key: String, _ value: Double?) {
+    package mutating func field(_ key: String, _ value: Double?) {
         prefix(key)
         Self.appendNumber(value, to: &bytes)
     }
 
-    mutating func field(_ key: String, _ value: Int?) {
+    package mutating func field(_ key: String, _ value: Int?) {
         prefix(key)
         if let value { Self.appendInteger(value, to: &bytes) } else { bytes.append(contentsOf: Self.null) }
     }
 
-    mutating func field(_ key: String, _ value: Bool) {
+    package mutating func field(_ key: String, _ value: Bool) {
         prefix(key)
         bytes.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
     }
 
-    mutating func field(_ key: String, _ value: String?) {
+    package mutating func field(_ key: String, _ value: String?) {
         prefix(key)
         if let value { Self.appendQuoted(value, to: &bytes) } else { bytes.append(contentsOf: Self.null) }
     }
 
+    /// A number as the next element of the open array.
+    package mutating func value(_ value: Double?) {
+        comma()
+        Self.appendNumber(value, to: &bytes)
+    }
+
+    /// An integer as the next element of the open array.
+    package mutating func value(_ value: Int) {
+        comma()
+        Self.appendInteger(value, to: &bytes)
+    }
+
     /// Appends `other`'s bytes as the next value of the open array (or object, when `other` wrote
     /// `"key":value` pairs itself): how parts written on other threads are joined in order.
-    mutating func appendValues(of other: JSONWriter) {
+    package mutating func appendValues(of other: JSONWriter) {
         guard !other.bytes.isEmpty else { return }
         comma()
         bytes.append(contentsOf: other.bytes)
     }
 
-    static func number(_ value: Double?) -> String {
+    package static func number(_ value: Double?) -> String {
         var out: [UInt8] = []
         appendNumber(value, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out: [UInt8] = []
         appendQuoted(s, to: &out)
         return String(decoding: out, as: UTF8.self)
@@ -154,7 +166,7 @@ struct JSONWriter {
 
 extension JSONWriter {
     /// `"artifacts": {"ectopic", "missed", "extra", "long_short", "no_contact"}, "artifact_pct"`.
-    mutating func artifacts(_ counts: ArtifactCounts) {
+    package mutating func artifacts(_ counts: ArtifactCounts) {
         beginObject("artifacts")
         field("ectopic", counts.ectopic)
         field("missed", counts.missed)

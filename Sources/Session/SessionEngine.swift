@@ -36,6 +36,7 @@ public struct SessionEngine: Sendable {
     ) {
         self.plannedSeconds = plannedSeconds
         stream = HRVStream(configuration: hrv)
+        stream.keepsDecisions = true
         controller = IsoController(configuration: guidance, plannedSessionSeconds: plannedSeconds)
         summary = SummaryAccumulator(plannedSeconds: plannedSeconds)
         target = controller.target
@@ -92,6 +93,15 @@ public struct SessionEngine: Sendable {
     /// Records that the strap link dropped (a gap starts) or came back.
     public mutating func strapLost(at seconds: Double) { summary.strapLost(at: seconds) }
     public mutating func strapBack(at seconds: Double) { summary.strapBack(at: seconds) }
+
+    /// The artifact filter's verdicts on the beats received so far (each beat's once, in order).
+    public mutating func takeDecisions() -> [ArtifactDecision] { stream.takeDecisions() }
+
+    /// No more beats: the filter decides the last ones; their verdicts.
+    public mutating func finishBeats() -> [ArtifactDecision] {
+        _ = stream.finish()
+        return stream.takeDecisions()
+    }
 
     /// Ends the session at `seconds` and returns the summary.
     public mutating func finish(at seconds: Double, endedEarly: Bool) -> SessionSummary {

@@ -1,31 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import HeartSources
 import ALSAOutput
 import Foundation
-import Guidance
+package import Guidance
+package import SessionStore
 import Synchronization
-import SynthCore
+package import SynthCore
 
 /// The listening track of one session: offline (rendered in lockstep with simulated time, to a WAV
 /// file or nowhere) or live (a render thread paced by the device or, for a WAV file, by the clock).
-final class SessionAudio {
-    let store: ParameterStore
+package final class SessionAudio {
+    package let store: ParameterStore
     private var offline: OfflineRenderer?
     private var live: LiveOutput?
     private let sampleRate: Int
     private var offlineFrames: Int64 = 0
     private let enabled: Bool
-    private(set) var measuredLUFS: Double?
-    private(set) var truePeakDBTP: Double?
+    package private(set) var measuredLUFS: Double?
+    package private(set) var truePeakDBTP: Double?
 
     /// The output's buffered latency in seconds (what is rendered but not yet heard), for the
     /// swell phase "as heard"; 0 for offline rendering, where session time is the file's time.
-    let latencySeconds: Double
+    package let latencySeconds: Double
 
     /// The live device's losses, retries and returns, collected off the render thread's event
     /// stream until the session loop takes them into the journal.
     private let deviceEvents = DeviceEventLog()
 
-    init(settings: SessionSettings, initial: MusicTarget) throws {
+    package init(settings: SessionSettings, initial: MusicTarget) throws {
         let plan = settings.plan
         let synth = SynthConfiguration(seed: settings.seed)
         sampleRate = synth.sampleRate
@@ -52,7 +55,7 @@ final class SessionAudio {
             do {
                 offline = try OfflineRenderer(configuration: synth, parameters: store, wavPath: path, measuresTruePeak: true)
             } catch {
-                throw CommandFailure("cannot write \(path): \(error)")
+                throw SessionRunError("audio: \(error)")
             }
         case (.wav(let path), true):
             enabled = true
@@ -64,14 +67,14 @@ final class SessionAudio {
         live = liveOutput
         latencySeconds = liveOutput == nil ? 0 : Double(settings.audioBufferFrames) / Double(synth.sampleRate)
         if let live = liveOutput {
-            do { try live.start() } catch { throw CommandFailure("audio \(plan.audio): \(error)") }
+            do { try live.start() } catch { throw SessionRunError("audio: \(error)") }
             let log = deviceEvents
             let events = live.events
             Task { for await event in events { log.append(event) } }
         }
     }
 
-    func apply(_ target: MusicTarget) {
+    package func apply(_ target: MusicTarget) {
         store.setTempoBPM(target.tempoBPM)
         store.setLoudnessLUFS(target.heardLoudnessLUFS)
         store.setSwellBreathsPerMinute(target.swellBreathsPerMinute)
@@ -80,46 +83,59 @@ final class SessionAudio {
     }
 
     /// Offline: renders audio up to session time `seconds`. Live audio runs by itself.
-    func advance(to seconds: Double) throws {
+    package func advance(to seconds: Double) throws {
         guard offline != nil else { return }
         let due = Int64(seconds * Double(sampleRate)) - offlineFrames
         if due > 0 {
-            do { try offline!.render(frames: Int(due)) } catch { throw CommandFailure("audio: \(error)") }
+            do { try offline!.render(frames: Int(due)) } catch { throw SessionRunError("audio: \(error)") }
             offlineFrames += due
         }
     }
 
     /// The short-term loudness the render side measured, if audio is playing.
-    var shortTermLUFS: Double? {
+    package var shortTermLUFS: Double? {
         guard enabled else { return nil }
         let v = store.shortTermLUFS
         return v.isFinite ? v : nil
     }
 
-    var underruns: UInt64 { store.underruns }
+    package var underruns: UInt64 { store.underruns }
 
     /// The device events since the last call, as journal rows (kind, detail).
-    func takeDeviceEvents() -> [(kind: String, detail: String)] {
+    package func takeDeviceEvents() -> [(kind: JournalEventKind, detail: String)] {
         deviceEvents.take().map { event in
             switch event {
             case .deviceLost(let code, let message, let frames):
-                ("device_lost", "\(message) (ALSA error \(code)) after \(frames) frames; the music continues")
+                (.deviceLost, "\(message) (ALSA error \(code)) after \(frames) frames; the music continues")
             case .deviceRetry(let code, let message, let delay):
-                ("device_retry", "\(message) (ALSA error \(code)); next attempt in \(String(format: "%.1f", delay)) s")
+                (.deviceRetry, "\(message) (ALSA error \(code)); next attempt in \(String(format: "%.1f", delay)) s")
             case .deviceBack(let frame, let away):
-                ("device_back", "resumed at frame \(frame) after \(String(format: "%.1f", away)) s away")
+                (.deviceBack, "resumed at frame \(frame) after \(String(format: "%.1f", away)) s away")
             }
         }
     }
 
     /// Reads the swell's phase from the render side (nil without audio: nothing renders it).
-    var swellProbe: SwellProbe? {
+    package var swellProbe: SwellProbe? {
         guard enabled else { return nil }
         return SwellProbe(store: store, latencySeconds: latencySeconds, live: live != nil, sampleRate: Double(sampleRate))
     }
 
-    /// Ends the music softly: fades over `fadeSeconds` from session time `seconds`.
-    func finish(at seconds: Double, fadeSeconds: Double) throws {
+    /// Ends the music softly: fades over `fadeSeconds` from session time `seconds`. The fade (a
+    /// render thread joined after 3 s, or 3 s of audio rendered offline) runs on a thread of its
+    /// own, never on Swift concurrency's cooperative pool.
+    package func finish(at seconds: Double, fadeSeconds: Double) async throws {
+        let done = SessionAudioBox(self)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Self.blockingQueue.async {
+                continuation.resume(with: Result { try done.audio.finishBlocking(at: seconds, fadeSeconds: fadeSeconds) })
+            }
+        }
+    }
+
+    private static let blockingQueue = DispatchQueue(label: "lull.session.audio-finish")
+
+    private func finishBlocking(at seconds: Double, fadeSeconds: Double) throws {
         if let live {
             live.stop(fadeOutSeconds: fadeSeconds)
             live.waitUntilFinished()
@@ -145,12 +161,18 @@ final class SessionAudio {
                 measuredLUFS = measured.integratedLUFS
                 truePeakDBTP = measured.truePeakDBTP
             } catch {
-                throw CommandFailure("audio: \(error)")
+                throw SessionRunError("audio: \(error)")
             }
         }
     }
 }
 
+/// Hands the session's audio to the finishing thread: the session loop waits for it and touches
+/// nothing meanwhile.
+private struct SessionAudioBox: @unchecked Sendable {
+    let audio: SessionAudio
+    init(_ audio: SessionAudio) { self.audio = audio }
+}
 
 /// Device events handed from the output's event stream to the session loop.
 private final class DeviceEventLog: Sendable {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-import Assessment
+package import LullWire
+import HeartSources
+package import Assessment
 import Foundation
 import HRVCore
-import Session
+package import Session
 
 /// Where a session's guide aims (its resonance target), and why there.
-struct GuideTarget: Equatable {
-    enum Source: String {
+package struct GuideTarget: Equatable {
+    package enum Source: String {
         /// The client's latest resonance assessment.
         case assessment
         /// `--resonance RATE` on the command line.
@@ -16,7 +18,7 @@ struct GuideTarget: Equatable {
         /// Nothing said otherwise: 6/min.
         case `default`
 
-        var words: String {
+        package var words: String {
             switch self {
             case .assessment: "the client's resonance assessment"
             case .flag: "--resonance"
@@ -26,27 +28,33 @@ struct GuideTarget: Equatable {
         }
     }
 
-    var breathsPerMinute: Double
-    var source: Source
+    package var breathsPerMinute: Double
+    package var source: Source
     /// The assessment it came from.
-    var assessmentID: Int64?
+    package var assessmentID: Int64?
 
     /// Assessed rates are used within these bounds (Lehrer et al. 2000 found adults between 4.5 and
     /// 6.5/min; a little room either side, never a pace that is hard to breathe).
-    static let bounds: ClosedRange<Double> = 4.0...7.0
+    package static let bounds: ClosedRange<Double> = 4.0...7.0
+
+    package init(breathsPerMinute: Double, source: Source, assessmentID: Int64? = nil) {
+        self.breathsPerMinute = breathsPerMinute
+        self.source = source
+        self.assessmentID = assessmentID
+    }
 }
 
 extension SessionOutput {
     /// The assessment's fields in a beat line: which step (an index into the final `steps`, null in
     /// the settle period), its rate, and the time left in it.
-    static func assessmentFields(_ w: inout JSONWriter, _ p: AssessmentPosition) {
+    package static func assessmentFields(_ w: inout JSONWriter, _ p: AssessmentPosition) {
         w.field("step_index", p.stepIndex)
         w.field("step_breaths_per_min", p.breathsPerMinute)
         w.field("step_left_s", (p.secondsLeft * 10).rounded() / 10)
     }
 
     /// The live display of an assessment: the step, its rate, time left in it, and the heart.
-    static func assessmentLine(_ s: SessionState, _ p: AssessmentPosition, strap: String) -> String {
+    package static func assessmentLine(_ s: SessionState, _ p: AssessmentPosition, strap: String) -> String {
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }
         let what: String
         if let index = p.stepIndex, let rate = p.breathsPerMinute {
@@ -60,13 +68,13 @@ extension SessionOutput {
             + "strap \(strap)"
     }
 
-    static func guideFields(_ w: inout JSONWriter, _ g: GuideTarget) {
+    package static func guideFields(_ w: inout JSONWriter, _ g: GuideTarget) {
         w.field("resonance_breaths_per_min", g.breathsPerMinute)
         w.field("resonance_source", g.source.rawValue)
     }
 
     /// The final `{"resonance": ...}` line of `lull assess --json`; also stored in the journal.
-    static func resonanceJSON(_ r: ResonanceResult) -> String {
+    package static func resonanceJSON(_ r: ResonanceResult) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.beginObject("resonance")
@@ -95,7 +103,7 @@ extension SessionOutput {
     }
 
     /// The result in plain words, then the table.
-    static func resonanceText(_ r: ResonanceResult) -> String {
+    package static func resonanceText(_ r: ResonanceResult) -> String {
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }
         var out = "\n"
         if let rate = r.breathsPerMinute {

@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
+package import LullWire
+import HeartSources
 import Assessment
 import Foundation
 import Guidance
 import HRVCore
-import Session
+package import Session
 
 /// What a session prints: a live display and a summary for people, or JSON lines for programs.
-struct SessionOutput {
-    let json: Bool
-    let plannedSeconds: Double
+package struct SessionOutput {
+    package let json: Bool
+    package let plannedSeconds: Double
     private var nextDisplaySeconds = 0.0
     private let displayEverySeconds: Double
-    var strapState = "ok"
+    package var strapState = "ok"
 
-    init(json: Bool, plannedSeconds: Double, paced: Bool) {
+    package init(json: Bool, plannedSeconds: Double, paced: Bool) {
         self.json = json
         self.plannedSeconds = plannedSeconds
         displayEverySeconds = paced ? 10 : 60
     }
 
     /// One beat: a JSON line (flushed at once, for the lockstep protocol), or a display line now and then.
-    mutating func beat(_ s: SessionState, audioLUFS: Double?) {
+    package mutating func beat(_ s: SessionState, audioLUFS: Double?) {
         if json {
             var w = JSONWriter()
             w.beginObject()
@@ -39,7 +41,7 @@ struct SessionOutput {
     }
 
     /// The per-beat fields of `--json` (also the daemon's `beat` events, which add their own).
-    static func beatFields(_ w: inout JSONWriter, _ s: SessionState, audioLUFS: Double?) {
+    package static func beatFields(_ w: inout JSONWriter, _ s: SessionState, audioLUFS: Double?) {
         w.field("t_s", (s.seconds * 1000).rounded() / 1000)
         w.field("rr_ms", s.beat.milliseconds)
         w.field("flag", s.flag.rawValue)
@@ -63,7 +65,7 @@ struct SessionOutput {
     }
 
     /// A strap event (state change) for the display; in JSON mode it goes to stderr.
-    mutating func event(_ text: String, at seconds: Double) {
+    package mutating func event(_ text: String, at seconds: Double) {
         strapState = text
         let line = "\(Self.clock(seconds))  strap: \(text)"
         if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { Self.write(line) }
@@ -81,7 +83,7 @@ struct SessionOutput {
     }
 
     /// The `{"summary": ...}` line of `--json`; also stored as the journal's session summary.
-    static func summaryJSON(
+    package static func summaryJSON(
         _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64), guide: GuideTarget? = nil
     ) -> String {
         var w = JSONWriter()
@@ -95,7 +97,7 @@ struct SessionOutput {
     }
 
     /// The fields of the summary object (also the daemon's `summary` events and `last_summary`).
-    static func summaryFields(
+    package static func summaryFields(
         _ w: inout JSONWriter, _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)
     ) {
         w.field("duration_s", s.durationSeconds)
@@ -123,7 +125,7 @@ struct SessionOutput {
         w.field("audio_underruns", Int(audio.underruns))
     }
 
-    func summary(
+    package func summary(
         _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64), guide: GuideTarget? = nil
     ) {
         if json {
@@ -155,16 +157,13 @@ struct SessionOutput {
     }
 
     /// Writes one line to stdout unbuffered, so a program in lockstep sees it at once.
-    static func write(_ line: String) {
+    package static func write(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    static func clock(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds.rounded(.down)))
-        return String(format: "%d:%02d", s / 60, s % 60)
-    }
+    package static func clock(_ seconds: Double) -> String { WireText.clock(seconds) }
 }
 
 extension String {
-    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+    package func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

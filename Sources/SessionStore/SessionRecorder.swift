@@ -198,7 +198,7 @@ public final class SessionRecorder {
         closing = (outcome, summaryJSON)
         if droppedRows == 0 && commit() { return }
         closing = (.interrupted, summaryJSON)
-        pending.append(.event(seconds: lastSeconds, kind: "journal_unwritable", detail: unwritableDetail))
+        pending.append(.event(seconds: lastSeconds, kind: JournalEventKind.journalUnwritable.rawValue, detail: unwritableDetail))
         commit()
     }
 
@@ -261,7 +261,7 @@ public final class SessionRecorder {
             let reason = SessionDatabase.describe(error)
             if writeError == nil {
                 // Where the gap starts, written with the kept rows once the journal takes them.
-                pending.append(.event(seconds: lastSeconds, kind: "journal_error", detail: reason))
+                pending.append(.event(seconds: lastSeconds, kind: JournalEventKind.journalError.rawValue, detail: reason))
             }
             writeError = reason
             if failedCommits == 1 {

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
 import ArgumentParser
 import BluetoothLinux
 import Assessment
@@ -22,32 +24,13 @@ struct AssessCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "simulate | replay:FILE | strap:ADDRESS | auto | unix:PATH | stdin")
-    var source = "simulate"
+    @OptionGroup var common: SessionSourceOptions
 
     @Option(help: "The paced rates, breaths per minute, in the order breathed.")
     var rates = "6.5,6,5.5,5,4.5"
 
     @Option(help: "Minutes at each rate (at least 1).")
     var stepMinutes: Double = 2
-
-    @Option(help: "default | alsa:DEVICE | FILE.wav | none (default: none with --fast, else default)")
-    var audio: String?
-
-    @Flag(help: "Run simulated or replayed time as fast as possible.")
-    var fast = false
-
-    @Option(help: "Simulated listener: anxious, calm or non-responder (its resonance is drawn from --seed).")
-    var profile = "anxious"
-
-    @Option(help: "Seed of the simulated listener (and its resonance) and of the music.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Client name or code.")
-    var client: String?
-
-    @Option(help: "Bluetooth adapter for strap sources.")
-    var adapter = "hci0"
 
     @Flag(help: "JSON lines on stdout: one per beat, then {\"resonance\": ...}.")
     var json = false
@@ -60,15 +43,17 @@ struct AssessCommand: AsyncParsableCommand {
         guard stepMinutes.isFinite, stepMinutes >= 1, stepMinutes <= 10 else {
             throw ValidationError("--step-minutes \(stepMinutes): must be between 1 and 10")
         }
-        guard ListenerProfile(name: profile) != nil else {
-            throw ValidationError("--profile \(profile): must be one of anxious, calm, non-responder")
+        guard ListenerProfile(name: common.profile) != nil else {
+            throw ValidationError("--profile \(common.profile): must be one of anxious, calm, non-responder")
         }
-        let (source, audio) = try SessionPlan.parse(
-            source: source, audio: audio, fast: fast, profile: profile, adapter: adapter)
-        if fast, case .strap = source {
+        let plan: SessionPlan
+        do {
+            plan = try SessionPlan(source: common.source, audio: common.audio, fast: common.fast, profile: common.profile, adapter: common.adapter)
+        } catch { throw ValidationError(error.description) }
+        if common.fast, case .strap = plan.source {
             throw ValidationError("--fast needs a simulated, replayed or stdin source; a strap runs in real time")
         }
-        if fast, case .alsa = audio {
+        if common.fast, case .alsa = plan.audio {
             throw ValidationError("--fast cannot play to an ALSA device; use --audio FILE.wav or none")
         }
     }
@@ -90,18 +75,15 @@ struct AssessCommand: AsyncParsableCommand {
 
     func run() async throws {
         let p = AssessmentProtocol(ratesBreathsPerMinute: try Self.parseRates(rates), stepSeconds: stepMinutes * 60)
-        let (planSource, planAudio) = try SessionPlan.parse(
-            source: source, audio: audio, fast: fast, profile: profile, adapter: adapter)
-        let plan = SessionPlan(
-            source: planSource, audio: planAudio, plannedSeconds: p.longestSeconds,
-            paced: SessionPlan.paced(planSource, fast: fast))
+        let plan = try SessionPlan(
+            source: common.source, audio: common.audio, fast: common.fast, profile: common.profile, adapter: common.adapter, plannedSeconds: p.longestSeconds)
         let stop = StopRequest()
         let signals = SignalStop.install { stop.request() }
         defer { _ = signals }
-        let startedAt = SessionsCommand.utcText(Date())
+        let startedAt = SessionListingText.utcText(Date())
         let (database, recorder) = try startRecording(plan)
         do {
-            var settings = SessionSettings(plan: plan, seed: seed)
+            var settings = SessionSettings(plan: plan, seed: common.seed)
             settings.assessment = p
             var output = SessionOutput(json: json, plannedSeconds: p.nominalSeconds, paced: plan.paced)
             output.strapState = "ok"
@@ -115,58 +97,33 @@ struct AssessCommand: AsyncParsableCommand {
                 summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
             do {
                 try database.recordAssessment(
-                    Self.stored(result, line: line, client: client, startedAt: startedAt, sessionID: recorder.sessionID))
+                    AssessmentRecord.stored(result, line: line, client: common.client, startedAt: startedAt, sessionID: recorder.sessionID))
             } catch {
                 throw CommandFailure("\(error)")
             }
         } catch {
-            recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)")
+            recorder.event(seconds: recorder.lastSeconds, kind: .error, detail: "\(error)")
             recorder.finish(outcome: .interrupted, summaryJSON: nil)
             throw error
         }
     }
 
-    static func stored(
-        _ r: ResonanceResult, line: String, client: String?, startedAt: String, sessionID: Int64?
-    ) -> StoredAssessment {
-        StoredAssessment(
-            sessionID: sessionID, client: client, startedAt: startedAt, breathsPerMinute: r.breathsPerMinute,
-            confidence: r.confidence, reason: r.reason, followedPace: r.followedPace, resultJSON: line,
-            steps: r.steps.map {
-                StoredAssessmentStep(
-                    breathsPerMinute: $0.breathsPerMinute, peakTroughBPM: $0.peakTroughBPM, lfPeakMs2: $0.lfPeakMs2,
-                    lfMs2: $0.lfMs2, peakHz: $0.peakHz, rmssdMilliseconds: $0.rmssdMilliseconds,
-                    coherence: $0.coherence, phaseDegrees: $0.phaseDegrees, artifactPercent: $0.artifactPercent,
-                    usable: $0.usable, followed: $0.followed, attempts: $0.attempts)
-            })
-    }
 
     /// Opens the journal and creates the row that records the assessment's beats.
     private func startRecording(_ plan: SessionPlan) throws -> (SessionDatabase, SessionRecorder) {
-        let path = try SessionsCommand.journalPath(db)
-        do {
-            let database = try SessionDatabase(path: path)
-            let recorder = SessionRecorder(database: database) { line in
-                FileHandle.standardError.write(Data("lull: \(line)\n".utf8))
-            }
-            var strap: String?
-            if case .strap(let target) = plan.source { strap = target.description }
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("plan", "assess")
-            w.field("source", source)
-            w.field("rates", rates)
-            w.field("step_minutes", stepMinutes)
-            w.field("profile", profile)
-            w.field("seed", "\(seed)")
-            w.field("audio", audio ?? (fast ? "none" : "default"))
-            w.field("fast", fast)
-            w.field("paced", plan.paced)
-            w.endObject()
-            _ = try recorder.start(client: client, source: source, strap: strap, settings: w.text)
-            return (database, recorder)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("plan", "assess")
+        w.field("source", common.source)
+        w.field("rates", rates)
+        w.field("step_minutes", stepMinutes)
+        w.field("profile", common.profile)
+        w.field("seed", "\(common.seed)")
+        w.field("audio", common.audio ?? (common.fast ? "none" : "default"))
+        w.field("fast", common.fast)
+        w.field("paced", plan.paced)
+        w.endObject()
+        return try SessionLaunch.startRecording(
+            path: try JournalAccess.journalPath(db), client: common.client, source: common.source, plan: plan, settings: w.text)
     }
 }

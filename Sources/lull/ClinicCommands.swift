@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import SessionRuntime
 import ArgumentParser
 import ClinicStore
 import Foundation
@@ -76,7 +77,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let url = try StoreAccess.url(to)
         let environment = ProcessInfo.processInfo.environment
-        let path = try SessionsCommand.journalPath(db)
+        let path = try JournalAccess.journalPath(db)
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure("no session journal at \(path); record a session first, or give --db PATH")
         }
@@ -153,7 +154,7 @@ struct ForgetCommand: ParsableCommand {
                 throw CommandFailure(ClinicStore.describe(error))
             }
         } else {
-            let database = try SessionsCommand.openExisting(db)
+            let database = try JournalAccess.openExisting(db)
             place = database.path
             do { counts = try database.forget(client: client) } catch { throw CommandFailure("\(error)") }
         }

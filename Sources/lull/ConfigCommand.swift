@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import ArgumentParser
+import LullDaemon
 import Foundation
 import Logging
 import LullConfig
@@ -35,34 +36,13 @@ struct ConfigCheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = path ?? LullConfiguration.defaultPath()
-        let configuration = try await LullConfiguration.loadOrExit(path: path)
+        let configuration: LullConfiguration
+        do { configuration = try await LullConfiguration.loadOrExit(path: path) } catch let exit as DaemonExit {
+            throw ExitCode(exit.status)
+        }
         print("\(path ?? "no configuration file (the defaults)"): ok")
         guard !quiet else { return }
         for (key, value) in configuration.effectiveValues { print("\(key): \(value)") }
     }
 }
 
-extension LullConfiguration {
-    /// Where the unit and the install script put the configuration (`ConfigurationDirectory=lull`).
-    static let systemPath = "/etc/lull/lull.yaml"
-
-    /// `systemPath` when it exists, else nil (the defaults): a machine without Lull installed as a
-    /// service still runs `lull daemon` out of the box.
-    static func defaultPath() -> String? {
-        FileManager.default.fileExists(atPath: systemPath) ? systemPath : nil
-    }
-
-    /// Loads the configuration as every verb should: on an error, its one line on stderr and exit 78
-    /// (EX_CONFIG), which the unit's `RestartPreventExitStatus=78` turns into "failed, not restarted".
-    static func loadOrExit(
-        path: String?, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) async throws -> LullConfiguration {
-        do {
-            return try await load(path: path, environment: environment)
-        } catch {
-            // Fatal for whoever loads it (the daemon stops with 78): err priority in the journal.
-            JournalLogHandler.writeStandardError("lull: \(error.description)", level: .error)
-            throw ExitCode(ConfigurationError.exitStatus)
-        }
-    }
-}

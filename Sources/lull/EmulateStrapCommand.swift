@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import SessionRuntime
 import ArgumentParser
 import BluetoothLinux
 import Dispatch

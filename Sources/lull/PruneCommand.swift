@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import SessionRuntime
 import ArgumentParser
 import Foundation
 import SessionStore
@@ -25,13 +26,13 @@ struct PruneCommand: ParsableCommand {
 
     func run() throws {
         let cutoff = try SessionsCommand.date(olderThan, flag: "--older-than", now: Date())
-        let database = try SessionsCommand.openExisting(db)
+        let database = try JournalAccess.openExisting(db)
         let removed: Int
         do {
             removed = try database.prune(startedBefore: cutoff)
         } catch {
             throw CommandFailure("\(error)")
         }
-        print("removed \(removed) session\(removed == 1 ? "" : "s") started before \(SessionsCommand.utcText(cutoff))")
+        print("removed \(removed) session\(removed == 1 ? "" : "s") started before \(SessionListingText.utcText(cutoff))")
     }
 }

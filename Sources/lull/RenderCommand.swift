@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ALSAOutput
 import ArgumentParser
+import SessionRuntime
 import CDispatch
 import Foundation
 import SynthCore
@@ -24,18 +25,18 @@ struct RenderCommand: AsyncParsableCommand {
     var out: String
 
     @Option(parsing: .unconditional, help: "Tempo in BPM, A or A:B.")
-    var tempo: LinearTrajectory = LinearTrajectory(start: 60, end: 60)
+    var tempo: LinearTrajectory = LinearTrajectory.constant(60)
 
     @Option(parsing: .unconditional, help: "Loudness in LUFS, A or A:B.")
-    var loudness: LinearTrajectory = LinearTrajectory(start: -26, end: -26)
+    var loudness: LinearTrajectory = LinearTrajectory.constant(-26)
 
     @Option(parsing: .unconditional, help: "Breath swell rate in breaths per minute, A or A:B.")
-    var breath: LinearTrajectory = LinearTrajectory(start: 6, end: 6)
+    var breath: LinearTrajectory = LinearTrajectory.constant(6)
 
     @Option(
         parsing: .unconditional,
         help: "Tension 0 (calm, major) ... 1 (tense, minor), A or A:B; 0.3 is the piece in D major.")
-    var tension: LinearTrajectory = LinearTrajectory(start: ParameterStore.defaultTension, end: ParameterStore.defaultTension)
+    var tension: LinearTrajectory = LinearTrajectory.constant(ParameterStore.defaultTension)
 
     @Option(parsing: .unconditional, help: "Breath swell depth, peak to trough, in LU (0 = off).")
     var swell: Double = 0
@@ -120,25 +121,7 @@ struct RenderCommand: AsyncParsableCommand {
     static func format(_ value: Double) -> String { value.isFinite ? String(format: "%.1f", value) : "-inf" }
 }
 
-/// `A` or `A:B` on the command line: a value moving linearly from A to B over the piece.
-struct LinearTrajectory: ExpressibleByArgument, Sendable {
-    var start: Double
-    var end: Double
-
-    init(start: Double, end: Double) {
-        self.start = start
-        self.end = end
-    }
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let a = Double(parts[0]), a.isFinite else { return nil }
-        guard let b = parts.count == 2 ? Double(parts[1]) : a, b.isFinite else { return nil }
-        start = a
-        end = b
-    }
-
+extension LinearTrajectory: ExpressibleByArgument {
+    init?(argument: String) { self.init(parsing: argument) }
     var defaultValueDescription: String { start == end ? "\(start)" : "\(start):\(end)" }
-
-    func value(at fraction: Double) -> Double { start + (end - start) * fraction }
 }

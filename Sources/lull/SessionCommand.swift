@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
 import ArgumentParser
 import BluetoothLinux
 import Foundation
@@ -23,32 +25,13 @@ struct SessionCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "simulate | replay:FILE | stdin | strap:ADDRESS | auto | unix:PATH")
-    var source = "simulate"
+    @OptionGroup var common: SessionSourceOptions
 
     @Option(help: "Planned length in minutes.")
     var minutes: Double = 20
 
-    @Option(help: "default | alsa:DEVICE | FILE.wav | none (default: none with --fast, else default)")
-    var audio: String?
-
-    @Flag(help: "Run simulated or replayed time as fast as possible.")
-    var fast = false
-
-    @Option(help: "Simulated listener: anxious, calm or non-responder.")
-    var profile = "anxious"
-
-    @Option(help: "Seed of the simulated listener and of the music.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Client name or code.")
-    var client: String?
-
     @Option(help: "Simulated listener only: percent of beats turned into ectopic, missed or extra beats.")
     var artifacts: Double = 0
-
-    @Option(help: "Bluetooth adapter for strap sources.")
-    var adapter = "hci0"
 
     @Flag(help: "JSON lines on stdout: one per beat, then {\"summary\": ...}.")
     var json = false
@@ -71,16 +54,16 @@ struct SessionCommand: AsyncParsableCommand {
         guard minutes.isFinite, minutes >= 1, minutes <= 240 else {
             throw ValidationError("--minutes \(minutes): must be between 1 and 240")
         }
-        guard ListenerProfile(name: profile) != nil else {
-            throw ValidationError("--profile \(profile): must be one of anxious, calm, non-responder")
+        guard ListenerProfile(name: common.profile) != nil else {
+            throw ValidationError("--profile \(common.profile): must be one of anxious, calm, non-responder")
         }
         guard artifacts >= 0 && artifacts <= 50 else { throw ValidationError("--artifacts \(artifacts): must be 0-50") }
-        if let client, ClientName.validated(client) == nil { throw ValidationError("--client: \(ClientName.rule)") }
+        if let client = common.client, ClientName.validated(client) == nil { throw ValidationError("--client: \(ClientName.rule)") }
         let plan = try SessionPlan(self)
-        if fast, case .strap = plan.source {
+        if common.fast, case .strap = plan.source {
             throw ValidationError("--fast needs a simulated, replayed or stdin source; a strap runs in real time")
         }
-        if fast, case .alsa = plan.audio {
+        if common.fast, case .alsa = plan.audio {
             throw ValidationError("--fast cannot play to an ALSA device; use --audio FILE.wav or none")
         }
         if noRecord && db != nil { throw ValidationError("--db and --no-record: choose one") }
@@ -98,7 +81,8 @@ struct SessionCommand: AsyncParsableCommand {
         let guide = try guideTarget()
         let recorder = try noRecord ? nil : startRecording(plan, guide: guide)
         do {
-            var settings = SessionSettings(plan: plan, seed: seed, artifactProbability: artifacts / 100)
+            var settings = SessionSettings(plan: plan, seed: common.seed)
+            settings.artifactProbability = artifacts / 100
             settings.guidance.resonanceBreathsPerMinute = guide.breathsPerMinute
             let output = SessionOutput(json: json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
             var runner = try SessionRunner(settings: settings, output: output, recorder: recorder)
@@ -110,28 +94,12 @@ struct SessionCommand: AsyncParsableCommand {
                 outcome: summary.endedEarly ? .endedEarly : .complete,
                 summaryJSON: SessionOutput.summaryJSON(summary, audio: audio, guide: named))
         } catch {
-            if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: "error", detail: "\(error)") }
+            if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: .error, detail: "\(error)") }
             recorder?.finish(outcome: .interrupted, summaryJSON: nil)
-            if let recorder { Self.waitForJournal(recorder) }
+            if let recorder { SessionLaunch.waitForJournal(recorder) }
             throw error
         }
-        if let recorder { Self.waitForJournal(recorder) }
-    }
-
-    /// The journal could not take the session's end (a full disk): it is kept in memory and
-    /// written, the session closed as interrupted, as soon as the journal takes it. Ctrl-C or
-    /// SIGTERM leaves it to the next opening's crash recovery instead.
-    static func waitForJournal(_ recorder: SessionRecorder) {
-        guard recorder.awaitingClose else { return }
-        FileHandle.standardError.write(
-            Data(("lull: the session journal cannot be written (\(recorder.writeError ?? "?")); the session's end is "
-                + "kept until it can be (Ctrl-C leaves it to the next start's crash recovery)\n").utf8))
-        let giveUp = StopRequest()
-        let signals = SignalStop.install { giveUp.request() }
-        defer { _ = signals }
-        while !recorder.retryClose() && !giveUp.isRequested {
-            for _ in 0..<5 where !giveUp.isRequested { usleep(200_000) }
-        }
+        if let recorder { SessionLaunch.waitForJournal(recorder) }
     }
 
     /// Opens the journal and creates this session's row; any failure is one line naming the file.
@@ -140,34 +108,23 @@ struct SessionCommand: AsyncParsableCommand {
             throw CommandFailure(
                 "no HOME, STATE_DIRECTORY or XDG_STATE_HOME for the session journal; use --db PATH or --no-record")
         }
-        do {
-            let database = try SessionDatabase(path: path)
-            // A failed write mid-session is one line on stderr; the music goes on.
-            let recorder = SessionRecorder(database: database) { line in
-                FileHandle.standardError.write(Data("lull: \(line)\n".utf8))
-            }
-            var strap: String?
-            if case .strap(let target) = plan.source { strap = target.description }
-            _ = try recorder.start(
-                client: client.flatMap(ClientName.validated), source: source, strap: strap,
-                settings: settingsJSON(plan, guide: guide))
-            return recorder
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        return try SessionLaunch.startRecording(
+            path: path, client: common.client.flatMap(ClientName.validated), source: common.source, plan: plan,
+            settings: settingsJSON(plan, guide: guide)
+        ).recorder
     }
 
     /// The choices that shape the session, as JSON text for the journal's `settings` column.
     func settingsJSON(_ plan: SessionPlan, guide: GuideTarget? = nil) -> String {
         var w = JSONWriter()
         w.beginObject()
-        w.field("source", source)
+        w.field("source", common.source)
         w.field("minutes", minutes)
-        w.field("profile", profile)
-        w.field("seed", "\(seed)")  // text: a UInt64 seed may not fit a JSON reader's double
+        w.field("profile", common.profile)
+        w.field("seed", "\(common.seed)")  // text: a UInt64 seed may not fit a JSON reader's double
         w.field("artifacts_pct", artifacts)
-        w.field("audio", audio ?? (fast ? "none" : "default"))
-        w.field("fast", fast)
+        w.field("audio", common.audio ?? (common.fast ? "none" : "default"))
+        w.field("fast", common.fast)
         w.field("paced", plan.paced)
         if let guide { SessionOutput.guideFields(&w, guide) }
         w.endObject()
@@ -177,98 +134,18 @@ struct SessionCommand: AsyncParsableCommand {
     /// Where the guide aims: --resonance, else the client's latest assessment (from the journal,
     /// read even with --no-record when it exists), else 6/min.
     func guideTarget() throws -> GuideTarget {
-        if let resonance { return GuideTarget(breathsPerMinute: resonance, source: .flag) }
-        let fallback = GuideTarget(breathsPerMinute: GuidanceConfiguration.default.resonanceBreathsPerMinute, source: .default)
-        guard let client,
-            let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment),
-            FileManager.default.fileExists(atPath: path)
-        else { return fallback }
-        do {
-            guard let latest = try SessionDatabase(path: path).latestResonance(client: client) else { return fallback }
-            let bounded = min(max(latest.breathsPerMinute, GuideTarget.bounds.lowerBound), GuideTarget.bounds.upperBound)
-            return GuideTarget(breathsPerMinute: bounded, source: .assessment, assessmentID: latest.assessmentID)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        try SessionLaunch.guideTarget(
+            resonance: resonance, client: common.client,
+            journalPath: db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment))
     }
 }
 
-/// The parsed choices of one session.
-struct SessionPlan {
-    enum Source {
-        case simulate(ListenerProfile)
-        case replay(path: String)
-        case stdin
-        case strap(StrapTarget)
-    }
-
-    enum Audio: Equatable {
-        case none
-        case wav(path: String)
-        case alsa(device: String)
-    }
-
-    var source: Source
-    var audio: Audio
-    var plannedSeconds: Double
-    var paced: Bool
-
-    init(source: Source, audio: Audio, plannedSeconds: Double, paced: Bool) {
-        self.source = source
-        self.audio = audio
-        self.plannedSeconds = plannedSeconds
-        self.paced = paced
-    }
-
-    /// `--source` and `--audio` as `lull session` and `lull assess` take them.
-    static func parse(source sourceText: String, audio audioText: String?, fast: Bool, profile: String, adapter: String)
-        throws -> (Source, Audio)
-    {
-        let source: Source
-        let audio: Audio
-        switch sourceText {
-        case "simulate": source = .simulate(ListenerProfile(name: profile) ?? .anxious)
-        case "stdin": source = .stdin
-        case let s where s.hasPrefix("replay:"):
-            let path = String(s.dropFirst("replay:".count))
-            guard !path.isEmpty else { throw ValidationError("--source replay:FILE needs a file") }
-            source = .replay(path: path)
-        case let s where s == "auto" || s.hasPrefix("unix:") || s.hasPrefix("strap:"):
-            let text = s.hasPrefix("strap:") ? String(s.dropFirst("strap:".count)) : s
-            do {
-                source = .strap(try StrapTarget(parsing: text, adapter: adapter))
-            } catch {
-                throw ValidationError("--source \(s): \(error)")
-            }
-        default:
-            throw ValidationError(
-                "--source \(sourceText): expected simulate, replay:FILE, stdin, strap:ADDRESS, auto or unix:PATH")
-        }
-        switch audioText ?? (fast ? "none" : "default") {
-        case "none": audio = .none
-        case "default": audio = .alsa(device: "default")
-        case let a where a.hasPrefix("alsa:"):
-            let device = String(a.dropFirst("alsa:".count))
-            guard !device.isEmpty else { throw ValidationError("--audio alsa:DEVICE needs a device name") }
-            audio = .alsa(device: device)
-        case let a where a.lowercased().hasSuffix(".wav"): audio = .wav(path: a)
-        default: throw ValidationError("--audio \(audioText ?? ""): expected default, alsa:DEVICE, FILE.wav or none")
-        }
-        return (source, audio)
-    }
-
+extension SessionPlan {
+    /// `lull session`'s flags; a bad --source or --audio is a usage error.
     init(_ c: SessionCommand) throws {
-        (source, audio) = try Self.parse(source: c.source, audio: c.audio, fast: c.fast, profile: c.profile, adapter: c.adapter)
+        do {
+            try self.init(source: c.common.source, audio: c.common.audio, fast: c.common.fast, profile: c.common.profile, adapter: c.common.adapter)
+        } catch { throw ValidationError(error.description) }
         plannedSeconds = c.minutes * 60
-        paced = Self.paced(source, fast: c.fast)
-    }
-
-    /// Live sources run in real time; stdin at the producer's pace; the others unless --fast.
-    static func paced(_ source: Source, fast: Bool) -> Bool {
-        switch source {
-        case .stdin: false
-        case .strap: true
-        default: !fast
-        }
     }
 }

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
 import Foundation
 import SessionStore
 
@@ -19,7 +21,7 @@ extension SessionsCommand {
         let pace =
             a.breathsPerMinute.map { String(format: "pace %.1f /min  confidence %.2f", $0, a.confidence) }
             ?? (a.followedPace ? "no pace (too little clean data)" : "no pace (did not follow the pacer)")
-        return "\(("A" + String(a.id)).leftPadded(4))  \(client)  \(localText(a.startedAt))  \(pace)  "
+        return "\(("A" + String(a.id)).leftPadded(4))  \(client)  \(SessionListingText.localText(a.startedAt))  \(pace)  "
             + "steps \(steps.joined(separator: " "))\(a.sessionID.map { "  session \($0)" } ?? "")"
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import ClinicStore
 import Foundation
+import SessionRuntime
 import SessionStore
 
 /// `--db` for the reading verbs: a journal path, or a clinic store's postgres:// URL.
@@ -28,6 +29,6 @@ enum StoreAccess {
                 throw CommandFailure(ClinicStore.describe(error))
             }
         }
-        return try SessionsCommand.openExisting(db)
+        return try JournalAccess.openExisting(db)
     }
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
 import ArgumentParser
 import BLEProtocol
 import BluetoothLinux
 import Dispatch
 import Foundation
+import HeartSources
 import Logging
 
 /// `lull strap --strap ADDRESS|auto|NAME|unix:PATH [--adapter hci0] [--json]`: connects and prints each
@@ -48,7 +51,7 @@ struct StrapCommand: AsyncParsableCommand {
             switch event {
             case .measurement(let measurement):
                 // One write per line, unbuffered even into a pipe: each notification is readable as it happens.
-                let line = json ? Self.json(measurement, battery: battery) : Self.text(measurement, battery: battery)
+                let line = json ? StrapMeasurementText.json(measurement, battery: battery) : StrapMeasurementText.text(measurement, battery: battery)
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             case .batteryLevel(let percent):
                 battery = percent
@@ -73,28 +76,5 @@ struct StrapCommand: AsyncParsableCommand {
 
     static func note(_ line: String) {
         FileHandle.standardError.write(Data("lull strap: \(line)\n".utf8))
-    }
-
-    static func text(_ m: StrapMeasurement, battery: Int?) -> String {
-        var line = "HR \(m.heartRateBPM) bpm  RR "
-        line += m.beats.isEmpty ? "-" : m.beats.map { JSONWriter.number($0.milliseconds) }.joined(separator: " ") + " ms"
-        line += "  contact \(m.contact.rawValue)"
-        if let energy = m.energyExpendedKilojoules { line += "  energy \(energy) kJ" }
-        if let battery { line += "  battery \(battery)%" }
-        return line
-    }
-
-    /// Keys: time_s (arrival, seconds since start), heart_rate_bpm, rr_ms, rr_1024 (exact as
-    /// sent), beat_times_s, contact, energy_kj, battery_percent.
-    static func json(_ m: StrapMeasurement, battery: Int?) -> String {
-        func list(_ values: [String]) -> String { "[" + values.joined(separator: ",") + "]" }
-        return "{\"time_s\":\(JSONWriter.number((m.arrivalSeconds * 1000).rounded() / 1000))"
-            + ",\"heart_rate_bpm\":\(m.heartRateBPM)"
-            + ",\"rr_ms\":\(list(m.beats.map { JSONWriter.number($0.milliseconds) }))"
-            + ",\"rr_1024\":\(list(m.beats.map { String($0.ticks1024) }))"
-            + ",\"beat_times_s\":\(list(m.beats.map { JSONWriter.number(($0.beatTimeSeconds * 1000).rounded() / 1000) }))"
-            + ",\"contact\":\(JSONWriter.quoted(m.contact.rawValue))"
-            + ",\"energy_kj\":\(m.energyExpendedKilojoules.map(String.init) ?? "null")"
-            + ",\"battery_percent\":\(battery.map(String.init) ?? "null")}"
     }
 }

@@ -2,7 +2,9 @@
 import Foundation
 import Testing
 
-@testable import lull
+import LullWire
+
+@testable import LullDaemon
 
 /// The control API's pure rules: the therapist code's attempt limiter (in virtual time), client
 /// names, and duplicate JSON keys.

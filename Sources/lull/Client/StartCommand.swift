@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+import LullWire
+import SessionRuntime
+import ControlClient
 import ArgumentParser
 import Foundation
 
@@ -37,17 +40,5 @@ struct StartCommand: ParsableCommand {
         guard reply.status == 202 else { throw CommandFailure(ControlReply.error(reply)) }
         let id = (object["id"] as? NSNumber).map { "session \($0.intValue)" } ?? "a session (not recorded)"
         SessionOutput.write("started \(id)")
-    }
-}
-
-/// Reading the daemon's JSON replies.
-enum ControlReply {
-    static func object(_ text: String) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
-    }
-
-    /// The reply's `{"error": ...}` line, or its status when it has none.
-    static func error(_ reply: ControlClient.Reply) -> String {
-        (object(reply.body)["error"] as? String) ?? "lull daemon answered HTTP \(reply.status)"
     }
 }

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import SessionRuntime
+import ControlClient
 import ArgumentParser
 
 /// `lull stop`: asks the daemon to end the running session softly.

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+import BluetoothLinux
+import Foundation
+import Guidance
+package import SessionStore
+
+/// What `lull session` and `lull assess` do around a session: open the journal and the session's
+/// row, find where the guide aims, and keep a session's end that the journal could not take.
+package enum SessionLaunch {
+    /// Opens the journal at `path` and creates the session's row (outcome `running`); a failed
+    /// write later in the session is one line on stderr and the music goes on. Any failure to
+    /// start is one line naming the file.
+    package static func startRecording(
+        path: String, client: String?, source: String, plan: SessionPlan, settings: String
+    ) throws(SessionRunError) -> (database: SessionDatabase, recorder: SessionRecorder) {
+        do {
+            let database = try SessionDatabase(path: path)
+            let recorder = SessionRecorder(database: database) { line in
+                FileHandle.standardError.write(Data("lull: \(line)\n".utf8))
+            }
+            var strap: String?
+            if case .strap(let target) = plan.source { strap = target.description }
+            _ = try recorder.start(client: client, source: source, strap: strap, settings: settings)
+            return (database, recorder)
+        } catch {
+            throw SessionRunError("\(error)")
+        }
+    }
+
+    /// Where the guide aims: `resonance` (--resonance), else the client's latest assessment in the
+    /// journal at `journalPath` (when it exists), else 6/min.
+    package static func guideTarget(resonance: Double?, client: String?, journalPath: String?) throws(SessionRunError)
+        -> GuideTarget
+    {
+        if let resonance { return GuideTarget(breathsPerMinute: resonance, source: .flag) }
+        let fallback = GuideTarget(breathsPerMinute: GuidanceConfiguration.default.resonanceBreathsPerMinute, source: .default)
+        guard let client, let path = journalPath, FileManager.default.fileExists(atPath: path) else { return fallback }
+        do {
+            guard let latest = try SessionDatabase(path: path).latestResonance(client: client) else { return fallback }
+            let bounded = min(max(latest.breathsPerMinute, GuideTarget.bounds.lowerBound), GuideTarget.bounds.upperBound)
+            return GuideTarget(breathsPerMinute: bounded, source: .assessment, assessmentID: latest.assessmentID)
+        } catch {
+            throw SessionRunError("\(error)")
+        }
+    }
+
+    /// The journal could not take the session's end (a full disk): it is kept in memory and
+    /// written, the session closed as interrupted, as soon as the journal takes it. Ctrl-C or
+    /// SIGTERM leaves it to the next opening's crash recovery instead.
+    package static func waitForJournal(_ recorder: SessionRecorder) {
+        guard recorder.awaitingClose else { return }
+        FileHandle.standardError.write(
+            Data(("lull: the session journal cannot be written (\(recorder.writeError ?? "?")); the session's end is "
+                + "kept until it can be (Ctrl-C leaves it to the next start's crash recovery)\n").utf8))
+        let giveUp = StopRequest()
+        let signals = SignalStop.install { giveUp.request() }
+        defer { _ = signals }
+        while !recorder.retryClose() && !giveUp.isRequested {
+            for _ in 0..<5 where !giveUp.isRequested { usleep(200_000) }
+        }
+    }
+
+}
