@@ -203,6 +203,7 @@ let package = Package(
             name: "SessionStoreTests", dependencies: ["SessionStore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JournalReportTests", dependencies: ["JournalReport", "SessionStore", "HRVCore"]),
         .testTarget(name: "ClinicStoreTests", dependencies: ["ClinicStore", "SessionStore"]),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "Guidance", "HRVCore"]),
         .testTarget(name: "LullWireTests", dependencies: ["LullWire", "HRVCore"]),
         .testTarget(name: "HRVBatchTests", dependencies: ["HRVBatch", "HRVCore", "LullWire"]),
         .testTarget(name: "HeartSourcesTests", dependencies: ["HeartSources", "HRVCore", "Guidance", "ListenerModel"]),
@@ -215,6 +216,8 @@ let package = Package(
             dependencies: [
                 "LullDaemon", "LullWire", "SessionRuntime", "SessionStore", "LullConfig",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]),
     ]
 )

@@ -29,8 +29,9 @@ fi
 # The kiosk's promises under a real systemd: a booted Debian 12 (systemd-nspawn) installs this
 # build's binary with the README's install.sh (about 2 minutes; a first debootstrap about 10 more).
 bash scripts/systemd-test.sh --binary "$PWD/$scratch/release/lull"
-# The kiosk page in headless Chromium (scripts/kiosk-test.sh) can take this build's binary:
-# LULL="$PWD/$scratch/release/lull" bash scripts/kiosk-test.sh
+# The kiosk page in headless Chromium through Selenium (test tooling in .venv-kiosk), against this
+# build's daemon (about a minute).
+LULL="$PWD/$scratch/release/lull" bash scripts/kiosk-test.sh
 
 # Many tests wait on real processes and sockets synchronously, each holding one of Swift
 # concurrency's cooperative threads (one per core). Swift Testing admits up to twice as many test

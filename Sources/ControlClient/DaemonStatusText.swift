@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package import Foundation
+import Foundation
 import LullWire
 
 /// `lull status`'s lines from the daemon's JSON: the status, a beat and a summary, for people.

@@ -17,7 +17,7 @@ extension ConfigurationKey {
     private static let strapAndAudio: [ConfigurationKey] = [
         .string(
             "strap.address", \.strap.address, allowed: "auto, simulate, unix:PATH or a Bluetooth address AA:BB:CC:DD:EE:FF",
-            isValid: { $0 == "auto" || $0 == "simulate" || isEmulatorAddress($0) || isBluetoothAddress($0) }),
+            isValid: { $0 == "auto" || $0 == LullConfiguration.Strap.simulatedAddress || isEmulatorAddress($0) || isBluetoothAddress($0) }),
         .string(
             "strap.adapter", \.strap.adapter, allowed: "a Bluetooth adapter name hciN",
             isValid: { $0.hasPrefix("hci") && (4...6).contains($0.count) && $0.dropFirst(3).allSatisfy(\.isASCIIDigit) }),

@@ -21,7 +21,7 @@ struct CrossCheck {
             Double(audio.periodFrames), "at most audio.buffer_frames / 2 = \(audio.bufferFrames / 2)")
         // Faster than real time is only meaningful for the simulated listener: a real heart cannot be sped up.
         try require(
-            configuration.session.timeScale == 1 || configuration.strap.address == "simulate", "session.time_scale",
+            configuration.session.timeScale == 1 || configuration.strap.isSimulated, "session.time_scale",
             configuration.session.timeScale, "1 unless strap.address is simulate")
 
 

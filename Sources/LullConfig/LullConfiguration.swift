@@ -22,6 +22,11 @@ public struct LullConfiguration: Sendable, Equatable {
         /// `strap.simulated_profile` (anxious | calm | non-responder), used with address "simulate".
         public var simulatedProfile: String = "anxious"
         public init() {}
+
+        /// The address that means the simulated listener instead of a strap.
+        public static let simulatedAddress = "simulate"
+        /// Whether the beats come from the simulated listener.
+        public var isSimulated: Bool { address == Self.simulatedAddress }
     }
 
     /// The sound output.

@@ -27,7 +27,7 @@ extension DaemonJSON {
         w.field("plan", "assess")
         w.beginObject("assessment")
         w.field("phase", p.phase.rawValue)
-        SessionOutput.assessmentFields(&w, p)
+        SessionRecordJSON.assessmentFields(&w, p)
         w.field("attempt", p.attempt)
         w.field("steps", p.stepCount)
         w.endObject()

@@ -8,7 +8,7 @@ import Foundation
 import Guidance
 import Session
 
-/// The audio figures of a finished session, as `SessionOutput.summaryFields` takes them.
+/// The audio figures of a finished session, as `SessionRecordJSON.summaryFields` takes them.
 typealias SessionAudioFigures = (lufs: Double?, peak: Double?, underruns: UInt64)
 
 /// The control API's JSON objects (README, "The daemon"), keys in contract order.
@@ -79,7 +79,7 @@ enum DaemonJSON {
     ) -> String {
         var w = JSONWriter()
         w.beginObject()
-        SessionOutput.beatFields(&w, state, audioLUFS: audioLUFS)
+        SessionRecordJSON.beatFields(&w, state, audioLUFS: audioLUFS)
         w.field("session_id", running.id.map { Int($0) })
         w.field("remaining_s", rounded(remainingSeconds))
         w.field("swell_phase", swellPhase)
@@ -125,7 +125,7 @@ enum DaemonJSON {
     private static func finishedFields(_ w: inout JSONWriter, _ finished: DaemonState.Finished) {
         w.field("id", finished.id.map { Int($0) })
         w.field("client", finished.client)
-        SessionOutput.summaryFields(&w, finished.summary, audio: finished.audio)
+        SessionRecordJSON.summaryFields(&w, finished.summary, audio: finished.audio)
     }
 
     /// Unix time in milliseconds, the clock a browser's `Date.now()` reads.

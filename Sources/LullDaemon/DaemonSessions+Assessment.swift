@@ -44,7 +44,7 @@ extension DaemonSessions {
         _ result: ResonanceResult, client: String?, sessionID: Int64?, journal: SessionDatabase, state: DaemonState,
         logger: Logger
     ) {
-        let line = SessionOutput.resonanceJSON(result)
+        let line = SessionRecordJSON.resonanceJSON(result)
         do {
             try journal.recordAssessment(
                 AssessmentRecord.stored(

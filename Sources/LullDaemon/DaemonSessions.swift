@@ -95,7 +95,7 @@ final class DaemonSessions: Service, Sendable {
     }
 
     private var timeScale: Double {
-        configuration.strap.address == "simulate" ? configuration.session.timeScale : 1
+        configuration.strap.isSimulated ? configuration.session.timeScale : 1
     }
 
     /// One session, start to summary, in this task (the runner, its audio and the journal's
@@ -146,7 +146,7 @@ final class DaemonSessions: Service, Sendable {
             let (summary, audio) = try await runner.run(stop: request.stop)
             recorder.finish(
                 outcome: summary.endedEarly ? .endedEarly : .complete,
-                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
+                summaryJSON: SessionRecordJSON.summaryJSON(summary, audio: audio))
             state.sessionFinished(summary: summary, audio: audio)
             if let result = runner.engine.finishAssessment() {
                 Self.finishAssessment(
@@ -187,14 +187,14 @@ final class DaemonSessions: Service, Sendable {
 
     private var sourceText: String {
         let address = configuration.strap.address
-        return address == "simulate" ? "simulate" : address.hasPrefix("unix:") ? address : "strap:\(address)"
+        return configuration.strap.isSimulated ? address : address.hasPrefix("unix:") ? address : "strap:\(address)"
     }
 
     /// The session's settings from the configuration: the same choices `lull session` takes as flags.
     private func sessionSettings(minutes: Double) throws -> SessionSettings {
         let source: SessionPlan.Source
         var feed: StrapFeed?
-        if configuration.strap.address == "simulate" {
+        if configuration.strap.isSimulated {
             source = .simulate(ListenerProfile(name: configuration.strap.simulatedProfile) ?? .anxious)
         } else {
             do {
@@ -229,7 +229,7 @@ final class DaemonSessions: Service, Sendable {
         w.field("time_scale", settings.timeScale)
         w.field("paced", true)
         w.field("daemon", true)
-        if let guide = settings.guideTarget { SessionOutput.guideFields(&w, guide) }
+        if let guide = settings.guideTarget { SessionRecordJSON.guideFields(&w, guide) }
         w.endObject()
         return w.text
     }

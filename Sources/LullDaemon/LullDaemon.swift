@@ -56,7 +56,7 @@ package enum LullDaemon {
                 keepUnconfirmed: clinicSync != nil) : nil
         retention?.prune()
 
-        let simulated = configuration.strap.address == "simulate"
+        let simulated = configuration.strap.isSimulated
         let state = DaemonState(
             strap: DaemonState.Strap(state: simulated ? "simulated" : "connecting"),
             durationsMinutes: configuration.session.durationsMinutes)

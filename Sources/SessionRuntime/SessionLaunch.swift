@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import BluetoothLinux
 import Foundation
+package import Session
 import Guidance
 package import SessionStore
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package import LullWire
+import LullWire
 import HeartSources
 import Assessment
 import Foundation
@@ -26,7 +26,7 @@ package struct SessionOutput {
         if json {
             var w = JSONWriter()
             w.beginObject()
-            Self.beatFields(&w, s, audioLUFS: audioLUFS)
+            SessionRecordJSON.beatFields(&w, s, audioLUFS: audioLUFS)
             w.endObject()
             Self.write(w.text)
             return
@@ -38,30 +38,6 @@ package struct SessionOutput {
             return
         }
         display(s.seconds, s.target, s.snapshot)
-    }
-
-    /// The per-beat fields of `--json` (also the daemon's `beat` events, which add their own).
-    package static func beatFields(_ w: inout JSONWriter, _ s: SessionState, audioLUFS: Double?) {
-        w.field("t_s", (s.seconds * 1000).rounded() / 1000)
-        w.field("rr_ms", s.beat.milliseconds)
-        w.field("flag", s.flag.rawValue)
-        w.field("hr_bpm", s.snapshot.heartRateBPM)
-        w.field("rmssd_ms", s.snapshot.rmssdMilliseconds)
-        w.field("breathing_rate_per_min", s.snapshot.breathingRatePerMinute)
-        w.field("coherence", s.snapshot.coherence)
-        w.field("phase", s.assessment?.phase.rawValue ?? s.target.phase.rawValue)
-        if let position = s.assessment { assessmentFields(&w, position) }
-        w.field("tempo_bpm", s.target.tempoBPM)
-        w.field("loudness_lufs", s.target.loudnessLUFS)
-        w.field("guide_breaths_per_min", s.target.swellBreathsPerMinute)
-        w.field("swell_lu", s.target.swellDepthLU)
-        w.field("brightness", s.target.brightness)
-        w.field("envelope_gain", s.target.envelopeGain)
-        w.field("decided_flag", s.snapshot.flag.rawValue)
-        w.field("artifact_pct", s.snapshot.artifactPercent)
-        w.field("hold_reason", s.target.holdReason?.rawValue)
-        w.field("freeze_reason", s.target.freezeReason?.rawValue)
-        w.field("audio_short_term_lufs", audioLUFS)
     }
 
     /// A strap event (state change) for the display; in JSON mode it goes to stderr.
@@ -82,54 +58,11 @@ package struct SessionOutput {
                 + "guide \(f(target.swellBreathsPerMinute, 1))/min  strap \(strapState)")
     }
 
-    /// The `{"summary": ...}` line of `--json`; also stored as the journal's session summary.
-    package static func summaryJSON(
-        _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64), guide: GuideTarget? = nil
-    ) -> String {
-        var w = JSONWriter()
-        w.beginObject()
-        w.beginObject("summary")
-        summaryFields(&w, s, audio: audio)
-        if let guide { guideFields(&w, guide) }
-        w.endObject()
-        w.endObject()
-        return w.text
-    }
-
-    /// The fields of the summary object (also the daemon's `summary` events and `last_summary`).
-    package static func summaryFields(
-        _ w: inout JSONWriter, _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64)
-    ) {
-        w.field("duration_s", s.durationSeconds)
-        w.field("ended_early", s.endedEarly)
-        w.field("beats", s.beats)
-        for (key, p) in [("first_5min", s.first), ("last_5min", s.last)] {
-            w.beginObject(key)
-            w.field("hr_bpm", p.heartRateBPM)
-            w.field("rmssd_ms", p.rmssdMilliseconds)
-            w.field("breathing_rate_per_min", p.breathingRatePerMinute)
-            w.field("coherence", p.coherence)
-            w.endObject()
-        }
-        w.field("time_to_calm_s", s.timeToCalmSeconds)
-        w.artifacts(s.artifacts)
-        w.field("strap_gaps", s.strapGaps)
-        w.field("strap_gap_s", s.strapGapSeconds)
-        w.field("matched_tempo_bpm", s.matchedTempoBPM)
-        w.field("final_tempo_bpm", s.finalTempoBPM)
-        w.beginObject("phase_s")
-        for phase in GuidancePhase.allCases { w.field(phase.rawValue, s.phaseSeconds[phase.rawValue] ?? 0) }
-        w.endObject()
-        w.field("audio_integrated_lufs", audio.lufs)
-        w.field("audio_true_peak_dbtp", audio.peak)
-        w.field("audio_underruns", Int(audio.underruns))
-    }
-
     package func summary(
         _ s: SessionSummary, audio: (lufs: Double?, peak: Double?, underruns: UInt64), guide: GuideTarget? = nil
     ) {
         if json {
-            Self.write(Self.summaryJSON(s, audio: audio, guide: guide))
+            Self.write(SessionRecordJSON.summaryJSON(s, audio: audio, guide: guide))
             return
         }
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }

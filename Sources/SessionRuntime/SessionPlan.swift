@@ -15,16 +15,13 @@ package struct SessionPlan {
 
     package typealias Audio = AudioDestination
 
-    package var source: Source
-    package var audio: Audio
-    package var plannedSeconds: Double
-    package var paced: Bool
+    /// Where the beats come from and where the music goes.
+    package var source: Source, audio: Audio
+    /// The planned length; whether beats are released in real time (live sources, or not --fast).
+    package var plannedSeconds: Double, paced: Bool
 
     package init(source: Source, audio: Audio, plannedSeconds: Double, paced: Bool) {
-        self.source = source
-        self.audio = audio
-        self.plannedSeconds = plannedSeconds
-        self.paced = paced
+        (self.source, self.audio, self.plannedSeconds, self.paced) = (source, audio, plannedSeconds, paced)
     }
 
     /// `--source` and `--audio` as `lull session` and `lull assess` take them.

@@ -90,11 +90,11 @@ struct AssessCommand: AsyncParsableCommand {
             var runner = try SessionRunner(settings: settings, output: output, recorder: recorder)
             let (summary, audio) = try await runner.run(stop: stop)
             let result = runner.engine.finishAssessment()!
-            let line = SessionOutput.resonanceJSON(result)
+            let line = SessionRecordJSON.resonanceJSON(result)
             if json { SessionOutput.write(line) } else { SessionOutput.write(SessionOutput.resonanceText(result)) }
             recorder.finish(
                 outcome: summary.endedEarly ? .endedEarly : .complete,
-                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio))
+                summaryJSON: SessionRecordJSON.summaryJSON(summary, audio: audio))
             do {
                 try database.recordAssessment(
                     AssessmentRecord.stored(result, line: line, client: common.client, startedAt: startedAt, sessionID: recorder.sessionID))

@@ -92,7 +92,7 @@ struct SessionCommand: AsyncParsableCommand {
             output.summary(summary, audio: audio, guide: named)
             recorder?.finish(
                 outcome: summary.endedEarly ? .endedEarly : .complete,
-                summaryJSON: SessionOutput.summaryJSON(summary, audio: audio, guide: named))
+                summaryJSON: SessionRecordJSON.summaryJSON(summary, audio: audio, guide: named))
         } catch {
             if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: .error, detail: "\(error)") }
             recorder?.finish(outcome: .interrupted, summaryJSON: nil)
@@ -126,7 +126,7 @@ struct SessionCommand: AsyncParsableCommand {
         w.field("audio", common.audio ?? (common.fast ? "none" : "default"))
         w.field("fast", common.fast)
         w.field("paced", plan.paced)
-        if let guide { SessionOutput.guideFields(&w, guide) }
+        if let guide { SessionRecordJSON.guideFields(&w, guide) }
         w.endObject()
         return w.text
     }

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+import Foundation
+import Logging
+import LullConfig
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import SessionStore
+import Testing
+
+@testable import LullDaemon
+
+/// The daemon's sessions service under ServiceLifecycle's graceful shutdown (what SIGTERM starts),
+/// in process: a running session ends softly, is recorded whole, and the service returns.
+@Suite struct DaemonShutdownTests {
+    @Test(.timeLimit(.minutes(2)))
+    func aGracefulShutdownEndsTheRunningSessionSoftlyAndRecordsIt() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-shutdown-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try SessionDatabase(path: folder.appendingPathComponent("journal.sqlite").path)
+        var configuration = LullConfiguration()
+        configuration.strap.address = "simulate"
+        configuration.audio.device = "none"
+        configuration.session.timeScale = 30
+        let state = DaemonState(strap: DaemonState.Strap(state: "simulated"), durationsMinutes: [10])
+        let sessions = DaemonSessions(
+            configuration: configuration, database: database, state: state, strap: nil, logger: Logger(label: "test"))
+
+        var id: Int64?
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await sessions.run() }
+                id = try await sessions.start(minutes: 10, client: "c1")
+                // A minute of session time (2 s at 30x) with beats in the journal.
+                while (try database.session(id: id!)?.beats.count ?? 0) < 60 { try await Task.sleep(for: .milliseconds(100)) }
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+        let sessionID = try #require(id)
+        let stored = try #require(try database.session(id: sessionID))
+        #expect(stored.record.outcome == "ended_early")
+        #expect(stored.events.map(\.kind).contains("user_stop"))
+        #expect(stored.record.summaryJSON?.hasPrefix(#"{"summary":{"duration_s":"#) == true)
+        #expect(stored.beats.count >= 60)
+        #expect(state.snapshot.running == nil)
+    }
+}
