@@ -14,6 +14,7 @@ extension JournalReport {
         section{background:#fff;border:1px solid var(--line);border-radius:10px;padding:18px 20px;margin:18px 0}
         .story{max-width:75ch;margin:4px 0 12px}
         .session-body{display:grid;grid-template-columns:minmax(0,1fr) 300px;gap:20px;align-items:start}
+        .assessment .session-body{grid-template-columns:minmax(0,1fr)}.assessment .charts svg{max-width:760px}
         .charts svg{display:block;width:100%;height:auto;margin-bottom:2px}
         .trend-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:6px 18px}
         figure{margin:0}figcaption{font-size:12px;color:var(--soft);margin:-2px 0 8px 52px}

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import Foundation
-import SessionStore
 public import HRVCore
 public import SessionStore
 

@@ -52,7 +52,9 @@ enum ControlAPI {
             // session started on its behalf later.
             guard context.channel.isActive else { return json(.badRequest, DaemonJSON.error("the client has gone")) }
             do {
-                let id = try await sessions.start(minutes: parsed.minutes, client: parsed.client, plan: plan)
+                let channel = context.channel
+                let id = try await sessions.start(
+                    minutes: parsed.minutes, client: parsed.client, plan: plan, isWanted: { channel.isActive })
                 var w = JSONWriter()
                 w.beginObject()
                 w.field("id", id.map { Int($0) })

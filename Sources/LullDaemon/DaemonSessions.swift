@@ -26,6 +26,9 @@ final class DaemonSessions: Service, Sendable {
         var stop: StopRequest
         /// Told the journal id once the music plays, or why it could not start.
         var reply: (@Sendable (Result<Int64?, DaemonError>) -> Void)?
+        /// Whether whoever asked is still there (an HTTP client's connection is open) when the
+        /// request's turn comes: a start whose client gave up waiting is not run later.
+        var isWanted: @Sendable () -> Bool = { true }
     }
 
     enum StartError: Error {
@@ -53,7 +56,9 @@ final class DaemonSessions: Service, Sendable {
     }
 
     /// Starts a session and waits until its music plays; returns its journal id.
-    func start(minutes: Double?, client: String?, plan: Plan = .session) async throws(StartError) -> Int64? {
+    func start(
+        minutes: Double?, client: String?, plan: Plan = .session, isWanted: @escaping @Sendable () -> Bool = { true }
+    ) async throws(StartError) -> Int64? {
         let minutes = plan == .assess ? AssessmentProtocol.default.nominalSeconds / 60 : minutes ?? configuration.session.defaultMinutes
         let stop: StopRequest
         switch state.beginSession(
@@ -64,7 +69,10 @@ final class DaemonSessions: Service, Sendable {
         case .failure(.shuttingDown): throw .shuttingDown
         }
         let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Int64?, DaemonError>, Never>) in
-            continuation.yield(Request(minutes: minutes, client: client, plan: plan, stop: stop) { reply.resume(returning: $0) })
+            continuation.yield(
+                Request(
+                    minutes: minutes, client: client, plan: plan, stop: stop, reply: { reply.resume(returning: $0) },
+                    isWanted: isWanted))
         }
         switch result {
         case .success(let id): return id
@@ -101,6 +109,12 @@ final class DaemonSessions: Service, Sendable {
     /// One session, start to summary, in this task (the runner, its audio and the journal's
     /// recorder are not shared with any other).
     private func runSession(_ request: Request) async {
+        guard request.isWanted() else {
+            logger.notice("a start request's client has gone: no session")
+            state.sessionFailedToStart()
+            request.reply?(.failure(DaemonError("the client has gone")))
+            return
+        }
         // A sound card known to be missing is asked again; still missing, the session is refused
         // before it has a journal row (SoundCardMonitor says why not music-less).
         if state.snapshot.audioProblem != nil, let device = SoundCardMonitor.alsaDevice(configuration.audio.device) {

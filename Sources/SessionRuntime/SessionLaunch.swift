@@ -48,7 +48,7 @@ package enum SessionLaunch {
     /// The journal could not take the session's end (a full disk): it is kept in memory and
     /// written, the session closed as interrupted, as soon as the journal takes it. Ctrl-C or
     /// SIGTERM leaves it to the next opening's crash recovery instead.
-    package static func waitForJournal(_ recorder: SessionRecorder) {
+    package static func waitForJournal(_ recorder: SessionRecorder) async {
         guard recorder.awaitingClose else { return }
         FileHandle.standardError.write(
             Data(("lull: the session journal cannot be written (\(recorder.writeError ?? "?")); the session's end is "
@@ -57,8 +57,8 @@ package enum SessionLaunch {
         let signals = SignalStop.install { giveUp.request() }
         defer { _ = signals }
         while !recorder.retryClose() && !giveUp.isRequested {
-            for _ in 0..<5 where !giveUp.isRequested { usleep(200_000) }
+            // Suspended, not sleeping on a thread: the wait holds none of the cooperative pool's.
+            for _ in 0..<5 where !giveUp.isRequested { try? await Task.sleep(for: .milliseconds(200)) }
         }
     }
-
 }

@@ -96,10 +96,10 @@ struct SessionCommand: AsyncParsableCommand {
         } catch {
             if let recorder { recorder.event(seconds: recorder.lastSeconds, kind: .error, detail: "\(error)") }
             recorder?.finish(outcome: .interrupted, summaryJSON: nil)
-            if let recorder { SessionLaunch.waitForJournal(recorder) }
+            if let recorder { await SessionLaunch.waitForJournal(recorder) }
             throw error
         }
-        if let recorder { SessionLaunch.waitForJournal(recorder) }
+        if let recorder { await SessionLaunch.waitForJournal(recorder) }
     }
 
     /// Opens the journal and creates this session's row; any failure is one line naming the file.

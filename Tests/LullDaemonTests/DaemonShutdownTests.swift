@@ -46,3 +46,37 @@ import Testing
         #expect(state.snapshot.running == nil)
     }
 }
+
+/// Work for a client that has gone away is not done: a start whose HTTP client closed its
+/// connection while it waited for its turn runs no session and records nothing.
+@Suite struct GoneClientTests {
+    @Test(.timeLimit(.minutes(1)))
+    func aStartWhoseClientHasGoneRunsNoSession() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-gone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try SessionDatabase(path: folder.appendingPathComponent("journal.sqlite").path)
+        var configuration = LullConfiguration()
+        configuration.strap.address = "simulate"
+        configuration.audio.device = "none"
+        let state = DaemonState(strap: DaemonState.Strap(state: "simulated"), durationsMinutes: [10])
+        let sessions = DaemonSessions(
+            configuration: configuration, database: database, state: state, strap: nil, logger: Logger(label: "test"))
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await sessions.run() }
+                do {
+                    _ = try await sessions.start(minutes: 10, client: "c1", isWanted: { false })
+                    Issue.record("a session started for a client that had gone")
+                } catch let error as DaemonSessions.StartError {
+                    guard case .failed(let why) = error else { throw error }
+                    #expect(why == "the client has gone")
+                }
+                #expect(state.snapshot.running == nil)
+                #expect(try database.sessions(client: nil, since: nil).isEmpty)
+                trigger.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+}

@@ -314,6 +314,8 @@ kiosk:
             self.step("the therapist view refuses without the code", self.therapist_refused)
             self.step("the therapist view lists the session and shows its report with the code",
                       self.therapist_report, ok)
+            self.step("Find my breathing pace runs an assessment, says the pace in words, and the report shows it",
+                      self.find_pace)
             self.step("the page says so when the daemon is gone, and reconnects when it is back", self.daemon_restart)
         finally:
             if self.browser:
@@ -335,7 +337,7 @@ kiosk:
             print(f"figure  {key}: {value}")
         print(f"screenshots in {self.args.shots}")
         print(f"{len(self.passed)} passed, {len(self.failed)} failed")
-        return 0 if not self.failed and len(self.passed) == 12 else 1
+        return 0 if not self.failed and len(self.passed) == 13 else 1
 
     # ---- steps ----
 
@@ -531,6 +533,55 @@ kiosk:
         b.by_id("back").click()
         b.by_id("lock").click()
         check(b.js("return document.querySelectorAll('#sessions tbody tr').length") == 0, "Lock leaves sessions listed")
+
+    def find_pace(self):
+        try:
+            self.find_pace_checks()
+        finally:
+            # Whatever failed, the next step starts from an idle daemon.
+            if json_get(self.port, "/api/status")["state"] == "running":
+                http_request(self.port, "POST", "/api/stop", {})
+                wait_for("the daemon to be idle", lambda: json_get(self.port, "/api/status")["state"] == "idle", 15)
+
+    def find_pace_checks(self):
+        b = self.browser
+        b.size(*SIZES[0])
+        b.driver.get(f"http://127.0.0.1:{self.port}/")
+        wait_for("the start screen", lambda: b.js("return document.body.dataset.state") == "idle"
+                 and b.js("return document.body.dataset.screen") == "start", 15)
+        wait_for("'Find my breathing pace' on the start screen", lambda: b.by_id("assess-button").is_displayed(), 5)
+        check(b.text("assess-button") == "Find my breathing pace", f"the button says {b.text('assess-button')!r}")
+        b.by_id("client").send_keys(CLIENT_CODE)
+        b.by_id("assess-button").click()
+        status = wait_for("GET /api/status to say running",
+                          lambda: (lambda s: s if s["state"] == "running" else None)(json_get(self.port, "/api/status")), 15)
+        assess_id = status["session"].get("id")
+        check(assess_id is not None, "the assessment is not recorded")
+        # Settle a minute, then five paced steps of 2 minutes: 11 minutes of session time.
+        step_words = wait_for("the step in words", lambda: (lambda w: w if w and w.startswith("step ") else None)(
+            b.text("phase-words")), 60 * 3 / self.args.time_scale + 20)
+        check(re.fullmatch(r"step \d( of 5)?: breathe with the music, \d\.\d a minute", step_words),
+              f"the step reads {step_words!r}")
+        words = wait_for("the pace in plain words", lambda: b.text("assessment-result"), 11 * 60 / self.args.time_scale + 60)
+        self.figures["assessment on the kiosk"] = f"{step_words!r} ... {words!r}"
+        check(re.fullmatch(r"Your pace is about [4-7]\.\d breaths a minute\.", words), f"the result reads {words!r}")
+        b.shots(self.args.shots, "assessment")
+        status, report, _ = http_get(self.port, f"/api/sessions/{assess_id}/report",
+                                     {"X-Lull-Therapist-Code": THERAPIST_CODE})
+        check(status == 200, f"the assessment's report answered {status}")
+        path = os.path.join(self.scratch, "assessment-report.html")
+        with open(path, "wb") as f:
+            f.write(report)
+        b.driver.get("file://" + path)
+        heading = b.js("var h = document.querySelector('section.assessment h2'); return h ? h.textContent : null;")
+        check(heading and heading.startswith("Breathing pace"), f"the report has no assessment section: {heading!r}")
+        bars = b.js("return document.querySelectorAll('section.assessment svg rect').length")
+        check(bars >= 5, f"the assessment chart draws {bars} bars for five steps")
+        overflow = b.js("var s = document.querySelector('section.assessment').getBoundingClientRect();"
+                        " var t = document.querySelector('section.assessment table').getBoundingClientRect();"
+                        " return t.right - s.right;")
+        check(overflow <= 0, f"the steps table overflows its section by {overflow:.0f} px at 1280 px")
+        b.shots(self.args.shots, "assessment-report")
 
     def daemon_restart(self):
         b = self.browser
