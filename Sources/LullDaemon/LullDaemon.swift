@@ -178,10 +178,10 @@ struct ShutdownNotice: Service {
     }
 }
 
-/// `WorkingSet.trim()` with the resident set before and after in the debug log.
+/// `WorkingSet.trim(files: WorkingSet.isProgramFile)` with the resident set before and after in the debug log.
 func trimWorkingSet(logger: Logger) {
     let before = WorkingSet.residentBytes()
-    WorkingSet.trim()
+    WorkingSet.trim(files: WorkingSet.isProgramFile)
     let after = WorkingSet.residentBytes()
     if let before, let after {
         logger.debug("working set trimmed", metadata: ["rss_kb": "\(before / 1024) -> \(after / 1024)"])

@@ -64,19 +64,44 @@ public enum WorkingSet {
         return Mapping(start: start, end: end, permissions: String(fields[1]), path: path)
     }
 
-    /// Drops this process's clean read-only file pages; returns how many bytes of mappings it dropped
-    /// (0 when `/proc` is not mounted: the daemon then simply keeps them).
+    /// Drops this process's clean read-only pages of the files `files` accepts (by path); returns
+    /// how many bytes of mappings it dropped (0 when `/proc` is not mounted: the daemon then simply
+    /// keeps them).
+    ///
+    /// Only files that stay mapped for the life of the process may be named: between reading smaps
+    /// and madvise(2), another thread may unmap a library (libasound loads and unloads its plugins
+    /// while probing a sound card) and the kernel may hand its addresses to a new anonymous mapping
+    /// (a thread's stack, a malloc arena), which MADV_DONTNEED would zero. That race killed the
+    /// daemon with SIGSEGV at start in the systemd test, once in three runs.
     @discardableResult
-    public static func trim() -> Int {
+    public static func trim(files: (String) -> Bool) -> Int {
         guard let text = readFile("/proc/self/smaps") else { return 0 }
         var dropped = 0
-        for mapping in mappings(smaps: text) where mapping.isCleanFileCode {
+        for mapping in mappings(smaps: text) where mapping.isCleanFileCode && files(mapping.path) {
             let length = Int(mapping.end - mapping.start)
             guard let address = UnsafeMutableRawPointer(bitPattern: mapping.start) else { continue }
             if madvise(address, length, MADV_DONTNEED) == 0 { dropped += length }
         }
         return dropped
     }
+
+    /// The program's own files: its executable and the Swift runtime libraries the loader mapped
+    /// before `main` (never unloaded), which hold most of its code.
+    public static func isProgramFile(_ path: String) -> Bool {
+        if path == executablePath { return true }
+        let name = path.split(separator: "/").last ?? ""
+        return ["libswift", "libFoundation", "lib_Foundation", "libdispatch", "libBlocksRuntime"].contains {
+            name.hasPrefix($0)
+        }
+    }
+
+    /// This process's executable (`/proc/self/exe`), as smaps names it.
+    static let executablePath: String? = {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }()
 
     /// The calling process's resident set in bytes, from `/proc/self/statm` (second field, in pages).
     public static func residentBytes() -> Int? {

@@ -36,10 +36,21 @@ import Testing
         #expect(mappings.map(\.isCleanFileCode) == [true, false, false, true, false, false, false])
     }
 
+    /// The daemon trims only files mapped for its whole life: its executable and the Swift runtime.
+    @Test func theProgramsFilesAreTheExecutableAndTheSwiftRuntime() throws {
+        let exe = try #require(WorkingSet.executablePath)
+        #expect(WorkingSet.isProgramFile(exe))
+        #expect(WorkingSet.isProgramFile("/opt/swift/usr/lib/swift/linux/libswiftCore.so"))
+        #expect(WorkingSet.isProgramFile("/usr/lib/swift/linux/libFoundationEssentials.so"))
+        // libasound's plugins come and go (dlopen, dlclose) while a sound card is probed.
+        #expect(!WorkingSet.isProgramFile("/usr/lib/x86_64-linux-gnu/alsa-lib/libasound_module_pcm_pulse.so"))
+        #expect(!WorkingSet.isProgramFile("/usr/lib/x86_64-linux-gnu/libasound.so.2.0.0"))
+    }
+
     /// A read-only file mapping this test faults in whole is resident, and after `trim()` it is not.
     @Test func trimGivesBackReadOnlyFilePages() throws {
         let size = 4 << 20
-        try withMappedFile(bytes: size, filledWith: 7, protection: PROT_READ) { address in
+        try withMappedFile(bytes: size, filledWith: 7, protection: PROT_READ) { address, path in
             let page = Int(sysconf(Int32(_SC_PAGESIZE)))
             var sum = 0
             for offset in stride(from: 0, to: size, by: page) {
@@ -47,7 +58,7 @@ import Testing
             }
             #expect(sum == 7 * size / page)
             #expect(residentPages(address) == size / page)
-            #expect(WorkingSet.trim() >= size)
+            #expect(WorkingSet.trim(files: { $0 == path }) >= size)
             #expect(residentPages(address) < size / page / 4)
             #expect(address.load(fromByteOffset: size - 1, as: UInt8.self) == 7)
         }
@@ -57,10 +68,10 @@ import Testing
     /// copies must survive, since dropping them would bring back the file's bytes.
     @Test func keepsPrivateCopiesInReadOnlyMappings() throws {
         let size = 1 << 20
-        try withMappedFile(bytes: size, filledWith: 1, protection: PROT_READ | PROT_WRITE) { address in
+        try withMappedFile(bytes: size, filledWith: 1, protection: PROT_READ | PROT_WRITE) { address, path in
             address.storeBytes(of: 42, toByteOffset: 4096, as: UInt8.self)
             #expect(mprotect(address, size, PROT_READ) == 0)
-            WorkingSet.trim()
+            WorkingSet.trim(files: { $0 == path })
             #expect(address.load(fromByteOffset: 4096, as: UInt8.self) == 42)
             #expect(address.load(fromByteOffset: 0, as: UInt8.self) == 1)
         }
@@ -68,7 +79,8 @@ import Testing
 
     /// A scratch file of `bytes` copies of `value`, mapped private for the body, then removed.
     private func withMappedFile(
-        bytes size: Int, filledWith value: UInt8, protection: Int32, _ body: (UnsafeMutableRawPointer) throws -> Void
+        bytes size: Int, filledWith value: UInt8, protection: Int32,
+        _ body: (UnsafeMutableRawPointer, String) throws -> Void
     ) throws {
         let path = "/tmp/lull-working-set-\(getpid())-\(value)"
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
@@ -79,7 +91,7 @@ import Testing
         let address = try #require(mmap(nil, size, protection, MAP_PRIVATE, fd, 0))
         try #require(address != MAP_FAILED)
         defer { munmap(address, size) }
-        try body(address)
+        try body(address, path)
     }
 
     /// mincore(2) counts pages in the page cache, so this asks /proc/self/smaps for the mapping's Rss.
