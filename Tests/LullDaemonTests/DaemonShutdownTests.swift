@@ -14,17 +14,8 @@ import Testing
 @Suite struct DaemonShutdownTests {
     @Test(.timeLimit(.minutes(2)))
     func aGracefulShutdownEndsTheRunningSessionSoftlyAndRecordsIt() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-shutdown-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (sessions, state, database, folder) = try DaemonFixture.make(timeScale: 30)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try SessionDatabase(path: folder.appendingPathComponent("journal.sqlite").path)
-        var configuration = LullConfiguration()
-        configuration.strap.address = "simulate"
-        configuration.audio.device = "none"
-        configuration.session.timeScale = 30
-        let state = DaemonState(strap: DaemonState.Strap(state: "simulated"), durationsMinutes: [10])
-        let sessions = DaemonSessions(
-            configuration: configuration, database: database, state: state, strap: nil, logger: Logger(label: "test"))
 
         var id: Int64?
         try await testGracefulShutdown { trigger in
@@ -52,16 +43,8 @@ import Testing
 @Suite struct GoneClientTests {
     @Test(.timeLimit(.minutes(1)))
     func aStartWhoseClientHasGoneRunsNoSession() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-gone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (sessions, state, database, folder) = try DaemonFixture.make(timeScale: 1)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try SessionDatabase(path: folder.appendingPathComponent("journal.sqlite").path)
-        var configuration = LullConfiguration()
-        configuration.strap.address = "simulate"
-        configuration.audio.device = "none"
-        let state = DaemonState(strap: DaemonState.Strap(state: "simulated"), durationsMinutes: [10])
-        let sessions = DaemonSessions(
-            configuration: configuration, database: database, state: state, strap: nil, logger: Logger(label: "test"))
         try await testGracefulShutdown { trigger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await sessions.run() }
@@ -78,5 +61,22 @@ import Testing
                 try await group.waitForAll()
             }
         }
+    }
+}
+
+/// A sessions service on a simulated listener, no sound and a fresh journal in a scratch folder.
+enum DaemonFixture {
+    static func make(timeScale: Double) throws -> (DaemonSessions, DaemonState, SessionDatabase, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lull-daemon-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = try SessionDatabase(path: folder.appendingPathComponent("journal.sqlite").path)
+        var configuration = LullConfiguration()
+        configuration.strap.address = LullConfiguration.Strap.simulatedAddress
+        configuration.audio.device = "none"
+        configuration.session.timeScale = timeScale
+        let state = DaemonState(strap: DaemonState.Strap(state: "simulated"), durationsMinutes: [10])
+        let sessions = DaemonSessions(
+            configuration: configuration, database: database, state: state, strap: nil, logger: Logger(label: "test"))
+        return (sessions, state, database, folder)
     }
 }
