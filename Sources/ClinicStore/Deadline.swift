@@ -14,18 +14,25 @@ func withDeadline<T: Sendable>(
 ) async throws -> T {
     let once = ResumeOnce<T>()
     let work = Task { try await body() }
-    return try await withCheckedThrowingContinuation { continuation in
-        once.slot.withLock { $0 = continuation }
-        Task {
-            let result = await work.result
-            once.take()?.resume(with: result)
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            once.slot.withLock { $0 = continuation }
+            let timer = Task {
+                try await Task.sleep(for: .seconds(seconds))
+                guard let waiting = once.take() else { return }
+                work.cancel()
+                waiting.resume(throwing: onTimeout())
+            }
+            Task {
+                let result = await work.result
+                timer.cancel()  // no sleeper left behind for the rest of the deadline
+                once.take()?.resume(with: result)
+            }
         }
-        Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            guard let waiting = once.take() else { return }
-            work.cancel()
-            waiting.resume(throwing: onTimeout())
-        }
+    } onCancel: {
+        // The caller is cancelled (a daemon shutting down): it stops waiting at once.
+        work.cancel()
+        once.take()?.resume(throwing: CancellationError())
     }
 }
 

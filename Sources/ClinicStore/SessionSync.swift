@@ -76,19 +76,19 @@ public struct SessionSync: Sendable {
         deadlineSeconds: Double? = nil, progress: @escaping @Sendable (Int64, SyncConfirmation) -> Void = { _, _ in }
     ) async throws -> SyncOutcome {
         let connected = ConnectedStore()
-        let pass = Task { try await send(connected: connected, progress: progress) }
-        let watchdog = deadlineSeconds.map { seconds in
-            Task {
-                try await Task.sleep(for: .seconds(seconds))
-                pass.cancel()
-                if let store = connected.store.withLock({ $0 }) { await store.close(withinSeconds: 2) }
-            }
-        }
-        defer { watchdog?.cancel() }
-        return try await withTaskCancellationHandler {
-            try await pass.value
-        } onCancel: {
-            pass.cancel()
+        guard let deadlineSeconds else { return try await send(connected: connected, progress: progress) }
+        do {
+            return try await withDeadline(
+                seconds: deadlineSeconds,
+                onTimeout: { [url] in
+                    ClinicStoreError("\(url): the sync pass took longer than \(Int(deadlineSeconds)) s; the rest waits")
+                }
+            ) { try await send(connected: connected, progress: progress) }
+        } catch {
+            // A pass cut short by the deadline still holds its connection (`send` lets go of it
+            // when it ends by itself).
+            if let store = connected.store.withLock({ $0.take() }) { await store.close(withinSeconds: 2) }
+            throw error
         }
     }
 
@@ -138,15 +138,17 @@ public struct SessionSync: Sendable {
                 progress(id, held)
             }
         } catch {
+            connected.store.withLock { $0 = nil }
             await store.close(withinSeconds: 2)
             throw error
         }
+        connected.store.withLock { $0 = nil }
         await store.close(withinSeconds: 2)
         return outcome
     }
 }
 
-/// The pass's connection, for its watchdog to close.
+/// The pass's open connection, for `run` to close when the deadline cuts the pass short.
 final class ConnectedStore: Sendable {
     let store = Mutex<ClinicStore?>(nil)
 }

@@ -8,9 +8,9 @@ import StdinBeats
 
 /// What a source hands the session loop next.
 package enum HeartInput: Sendable, Equatable {
-    /// A beat, stamped on the session clock. `origin` says where it came from when a journal
-    /// event about it should say so ("stdin line 12").
-    case beat(RRInterval, origin: String? = nil)
+    /// A beat, stamped on the session clock. `origin` says where it came from, for a journal
+    /// event about it ("stdin line 12").
+    case beat(RRInterval, origin: BeatOrigin? = nil)
     /// Nothing yet (a silent producer): the loop commits what it has and hears a stop.
     case idle
     /// A second of session time passed (live sources): the loop keeps the music's course while the
@@ -20,6 +20,17 @@ package enum HeartInput: Sendable, Equatable {
     case strap(StrapEvent, seconds: Double)
     /// The source has no more beats: the session ends at `seconds` (or its plan, when earlier).
     case end(seconds: Double)
+}
+
+/// Where a beat came from, said only when something is said about it (text made then, not per beat).
+package enum BeatOrigin: Sendable, Equatable, CustomStringConvertible {
+    case stdinLine(Int)
+
+    package var description: String {
+        switch self {
+        case .stdinLine(let number): "stdin line \(number)"
+        }
+    }
 }
 
 /// What a source may read of the session as it goes: the music the listener hears (the simulated
@@ -120,7 +131,15 @@ package struct ReplaySource: HeartSource {
 /// One RR interval per line on a file descriptor (`--source stdin`): beat times are the running
 /// sum of the intervals, at the producer's pace.
 package struct StdinSource: HeartSource {
-    private var lines: StdinLines
+    /// The line reader, touched only on `readerQueue`: poll(2) waits up to 200 ms for a line, which
+    /// is blocking work and never runs on Swift concurrency's cooperative pool.
+    private final class Reader: @unchecked Sendable {
+        var lines: StdinLines
+        init(fd: Int32) { lines = StdinLines(fd: fd) }
+    }
+
+    private static let readerQueue = DispatchQueue(label: "lull.stdin")
+    private let reader: Reader
     private var lineNumber = 0
     private var seconds = 0.0
     private let plannedSeconds: Double
@@ -128,8 +147,14 @@ package struct StdinSource: HeartSource {
     package var needsPacing: Bool { false }
 
     package init(fd: Int32 = STDIN_FILENO, plannedSeconds: Double) {
-        lines = StdinLines(fd: fd)
+        reader = Reader(fd: fd)
         self.plannedSeconds = plannedSeconds
+    }
+
+    private func nextLine() async -> StdinLines.Next {
+        await withCheckedContinuation { continuation in
+            Self.readerQueue.async { [reader] in continuation.resume(returning: reader.lines.next(timeoutMilliseconds: 200)) }
+        }
     }
 
     package mutating func next(_ context: HeartContext) async throws(HeartSourceError) -> HeartInput {
@@ -137,7 +162,7 @@ package struct StdinSource: HeartSource {
         if seconds >= plannedSeconds || context.done { return .end(seconds: seconds) }
         while true {
             let line: String
-            switch lines.next(timeoutMilliseconds: 200) {
+            switch await nextLine() {
             case .end: return .end(seconds: seconds)
             case .idle: return .idle
             case .tooLong:
@@ -156,7 +181,7 @@ package struct StdinSource: HeartSource {
                 // An interval outside the live range moves the clock by the nearest accepted
                 // length (a heartbeat at most); the loop marks the beat itself an artifact.
                 seconds += RRBounds.live(RRInterval(milliseconds: milliseconds, beatTimeSeconds: seconds)).milliseconds / 1000
-                return .beat(RRInterval(milliseconds: milliseconds, beatTimeSeconds: seconds), origin: "stdin line \(lineNumber)")
+                return .beat(RRInterval(milliseconds: milliseconds, beatTimeSeconds: seconds), origin: .stdinLine(lineNumber))
             }
         }
     }
@@ -173,7 +198,6 @@ package final class StrapSource: HeartSource {
     }
 
     private let supervisor: StrapSupervisor?
-    private let inputs: AsyncStream<Merged>
     private var iterator: AsyncStream<Merged>.Iterator
     private let tasks: [Task<Void, Never>]
     private let clock: any SessionClock
@@ -193,7 +217,6 @@ package final class StrapSource: HeartSource {
         supervisor = events == nil ? StrapSupervisor(target: target) : nil
         let stream = events ?? supervisor!.events()
         let (inputs, continuation) = AsyncStream.makeStream(of: Merged.self, bufferingPolicy: .bufferingNewest(4096))
-        self.inputs = inputs
         iterator = inputs.makeAsyncIterator()
         self.clock = clock
         self.offsetSeconds = offsetSeconds
@@ -210,8 +233,6 @@ package final class StrapSource: HeartSource {
             },
         ]
     }
-
-    deinit { close() }
 
     package var stampsOnClock: Bool { true }
 
@@ -238,7 +259,4 @@ package final class StrapSource: HeartSource {
             }
         }
     }
-
-    /// Session seconds of the newest beat (the loop's silence check measures from it).
-    package var newestBeatSeconds: Double { lastBeatSeconds }
 }

@@ -6,7 +6,7 @@ import StdinBeats
 /// waiting for a silent producer wakes every so often: the session loop commits the journal and
 /// notices a stop request meanwhile, where `readLine()` would block until the next line.
 package struct StdinLines {
-    package enum Next: Equatable {
+    package enum Next: Equatable, Sendable {
         case line(String)
         /// Nothing arrived within the timeout, or bytes arrived that do not finish a line yet (a
         /// producer that trickles bytes without a newline must not keep a stop request unheard).

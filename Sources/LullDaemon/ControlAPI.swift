@@ -48,10 +48,9 @@ enum ControlAPI {
             } catch {
                 return json(.badRequest, DaemonJSON.error("\(error)"))
             }
-            // A client that gave up (closed its connection) while this request waited gets no
-            // session started on its behalf later.
-            guard context.channel.isActive else { return json(.badRequest, DaemonJSON.error("the client has gone")) }
             do {
+                // A client that gave up (closed its connection) before its request's turn came gets
+                // no session started on its behalf (DaemonSessions asks `isWanted` then).
                 let channel = context.channel
                 let id = try await sessions.start(
                     minutes: parsed.minutes, client: parsed.client, plan: plan, isWanted: { channel.isActive })

@@ -194,40 +194,22 @@ final class DaemonState: Sendable {
     }
 
     /// The journal's write failure (nil: writing works again), shown by `/api/status`.
-    func journalWriteFailed(_ reason: String?) {
-        let changed: Bool = state.withLock { s in
-            guard s.journalError != reason else { return false }
-            s.journalError = reason
-            return true
-        }
-        if changed { publishStatus() }
-    }
+    func journalWriteFailed(_ reason: String?) { update(\.journalError, to: reason) }
 
     // MARK: Strap
 
-    func strapChanged(_ strap: Strap) {
-        let changed: Bool = state.withLock { s in
-            guard s.strap != strap else { return false }
-            s.strap = strap
-            return true
-        }
-        if changed { publishStatus() }
-    }
+    func strapChanged(_ strap: Strap) { update(\.strap, to: strap) }
 
-    func audioChanged(_ problem: String?) {
-        let changed: Bool = state.withLock { s in
-            guard s.audioProblem != problem else { return false }
-            s.audioProblem = problem
-            return true
-        }
-        if changed { publishStatus() }
-    }
+    func audioChanged(_ problem: String?) { update(\.audioProblem, to: problem) }
 
     /// From the clinic sync service: sessions still waiting for the store.
-    func syncWaiting(_ count: Int) {
+    func syncWaiting(_ count: Int) { update(\.syncWaiting, to: count) }
+
+    /// Sets one field of the snapshot; the pages hear a `status` event only when it changed.
+    private func update<Value: Equatable & Sendable>(_ field: WritableKeyPath<Snapshot, Value>, to value: Value) {
         let changed = state.withLock { s in
-            defer { s.syncWaiting = count }
-            return s.syncWaiting != count
+            defer { s[keyPath: field] = value }
+            return s[keyPath: field] != value
         }
         if changed { publishStatus() }
     }

@@ -2,6 +2,7 @@
 import LullWire
 import HeartSources
 import ALSAOutput
+import BluetoothLinux
 import Foundation
 package import Guidance
 package import SessionStore
@@ -123,17 +124,16 @@ package final class SessionAudio {
 
     /// Ends the music softly: fades over `fadeSeconds` from session time `seconds`. The fade (a
     /// render thread joined after 3 s, or 3 s of audio rendered offline) runs on a thread of its
-    /// own, never on Swift concurrency's cooperative pool.
+    /// own (`DetachedThread`, as the sound card probe does), never on Swift concurrency's
+    /// cooperative pool.
     package func finish(at seconds: Double, fadeSeconds: Double) async throws {
         let done = SessionAudioBox(self)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Self.blockingQueue.async {
+            DetachedThread.start {
                 continuation.resume(with: Result { try done.audio.finishBlocking(at: seconds, fadeSeconds: fadeSeconds) })
             }
         }
     }
-
-    private static let blockingQueue = DispatchQueue(label: "lull.session.audio-finish")
 
     private func finishBlocking(at seconds: Double, fadeSeconds: Double) throws {
         if let live {

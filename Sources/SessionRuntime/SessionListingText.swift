@@ -16,7 +16,7 @@ package enum SessionListingText {
         let client = (name ?? "-").padding(toLength: max(10, name?.count ?? 0), withPad: " ", startingAt: 0)
         let outcome = s.outcome.padding(toLength: 11, withPad: " ", startingAt: 0)
         return "\(String(s.id).leftPadded(4))  \(client)  \(localText(s.startedAt))  "
-            + "\(SessionOutput.clock(s.durationSeconds).leftPadded(6))  \(outcome)  "
+            + "\(WireText.clock(s.durationSeconds).leftPadded(6))  \(outcome)  "
             + "HR \(pair(s.heartRateBPM, 1)) bpm  RMSSD \(pair(s.rmssdMilliseconds, 1)) ms  "
             + "breathing \(pair(s.breathingRatePerMinute, 1)) /min"
     }

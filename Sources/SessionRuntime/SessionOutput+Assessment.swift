@@ -16,8 +16,8 @@ extension SessionOutput {
         } else {
             what = "settle (your own pace)"
         }
-        return "\(clock(s.seconds))  \(what.padding(toLength: 30, withPad: " ", startingAt: 0))"
-            + "\(clock(p.secondsLeft)) left  HR \(f(s.snapshot.heartRateBPM, 1))  "
+        return "\(WireText.clock(s.seconds))  \(what.padding(toLength: 30, withPad: " ", startingAt: 0))"
+            + "\(WireText.clock(p.secondsLeft)) left  HR \(f(s.snapshot.heartRateBPM, 1))  "
             + "RMSSD \(f(s.snapshot.rmssdMilliseconds, 1)) ms  breath \(f(s.snapshot.breathingRatePerMinute, 1))/min  "
             + "strap \(strap)"
     }

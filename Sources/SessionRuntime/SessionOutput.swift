@@ -43,7 +43,7 @@ package struct SessionOutput {
     /// A strap event (state change) for the display; in JSON mode it goes to stderr.
     package mutating func event(_ text: String, at seconds: Double) {
         strapState = text
-        let line = "\(Self.clock(seconds))  strap: \(text)"
+        let line = "\(WireText.clock(seconds))  strap: \(text)"
         if json { FileHandle.standardError.write(Data((line + "\n").utf8)) } else { Self.write(line) }
     }
 
@@ -51,7 +51,7 @@ package struct SessionOutput {
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }
         let phase = target.phase.rawValue + (target.holdReason.map { " (\($0.rawValue))" } ?? "")
         Self.write(
-            "\(Self.clock(t)) / \(Self.clock(plannedSeconds))  \(phase.padding(toLength: 18, withPad: " ", startingAt: 0))"
+            "\(WireText.clock(t)) / \(WireText.clock(plannedSeconds))  \(phase.padding(toLength: 18, withPad: " ", startingAt: 0))"
                 + "HR \(f(snapshot.heartRateBPM, 1))  RMSSD \(f(snapshot.rmssdMilliseconds, 1)) ms  "
                 + "breath \(f(snapshot.breathingRatePerMinute, 1))/min  coherence \(f(snapshot.coherence, 2))  "
                 + "tempo \(f(target.tempoBPM, 1)) bpm  \(f(target.loudnessLUFS, 1)) LUFS  "
@@ -66,7 +66,7 @@ package struct SessionOutput {
             return
         }
         func f(_ v: Double?, _ d: Int) -> String { v.map { String(format: "%.\(d)f", $0) } ?? "—" }
-        var out = "\nSession \(s.endedEarly ? "ended early" : "complete"): \(Self.clock(s.durationSeconds)), \(s.beats) beats\n"
+        var out = "\nSession \(s.endedEarly ? "ended early" : "complete"): \(WireText.clock(s.durationSeconds)), \(s.beats) beats\n"
         out += "                   first 5 min   last 5 min\n"
         let rows: [(String, Double?, Double?, Int)] = [
             ("heart rate (bpm)", s.first.heartRateBPM, s.last.heartRateBPM, 1),
@@ -78,7 +78,7 @@ package struct SessionOutput {
             out += name.padding(toLength: 19, withPad: " ", startingAt: 0)
                 + f(a, d).leftPadded(11) + f(b, d).leftPadded(13) + "\n"
         }
-        out += "time to calm:      \(s.timeToCalmSeconds.map { Self.clock($0) } ?? "not reached")\n"
+        out += "time to calm:      \(s.timeToCalmSeconds.map { WireText.clock($0) } ?? "not reached")\n"
         out += "artifacts:         \(s.artifacts.flagged) beats (\(f(s.artifacts.percent, 1)) %)\n"
         out += "strap gaps:        \(s.strapGaps) (\(f(s.strapGapSeconds, 0)) s)\n"
         out += "tempo:             \(f(s.matchedTempoBPM, 1)) -> \(f(s.finalTempoBPM, 1)) bpm\n"
@@ -94,7 +94,6 @@ package struct SessionOutput {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    package static func clock(_ seconds: Double) -> String { WireText.clock(seconds) }
 }
 
 extension String {

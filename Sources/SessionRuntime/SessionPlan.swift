@@ -25,7 +25,7 @@ package struct SessionPlan {
     }
 
     /// `--source` and `--audio` as `lull session` and `lull assess` take them.
-    package static func parse(source sourceText: String, audio audioText: String?, fast: Bool, profile: String, adapter: String)
+    private static func parse(source sourceText: String, audio audioText: String?, fast: Bool, profile: String, adapter: String)
         throws(SessionPlanError) -> (Source, Audio)
     {
         let source: Source

@@ -216,7 +216,7 @@ package struct SessionRunner {
     /// sources), into the audio, the engine, the journal, the output and the observer. False when
     /// asked to stop (or an assessment is done) before it was delivered.
     private mutating func deliver(
-        _ beat: RRInterval, live: Bool, origin: String?, pacedOn clock: (any SessionClock)?, after lastSeconds: Double,
+        _ beat: RRInterval, live: Bool, origin: BeatOrigin?, pacedOn clock: (any SessionClock)?, after lastSeconds: Double,
         stop: StopRequest
     ) async throws -> Bool {
         if stop.isRequested || engine.assessmentComplete { return false }

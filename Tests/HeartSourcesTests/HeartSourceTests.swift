@@ -36,10 +36,10 @@ import Testing
         // session loop marks both artifacts; the source only says where they came from.
         #expect(
             inputs == [
-                .beat(RRInterval(milliseconds: 800, beatTimeSeconds: 0.8), origin: "stdin line 1"),
-                .beat(RRInterval(milliseconds: 1000, beatTimeSeconds: 1.8), origin: "stdin line 4"),
-                .beat(RRInterval(milliseconds: 5000, beatTimeSeconds: 4.8), origin: "stdin line 5"),
-                .beat(RRInterval(milliseconds: -5, beatTimeSeconds: 5.0), origin: "stdin line 6"),
+                .beat(RRInterval(milliseconds: 800, beatTimeSeconds: 0.8), origin: .stdinLine(1)),
+                .beat(RRInterval(milliseconds: 1000, beatTimeSeconds: 1.8), origin: .stdinLine(4)),
+                .beat(RRInterval(milliseconds: 5000, beatTimeSeconds: 4.8), origin: .stdinLine(5)),
+                .beat(RRInterval(milliseconds: -5, beatTimeSeconds: 5.0), origin: .stdinLine(6)),
                 .end(seconds: 5.0),
             ])
     }

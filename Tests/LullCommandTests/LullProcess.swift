@@ -32,11 +32,8 @@ enum LullProcess {
     }
 
     /// Runs `lull` with `arguments`; output goes through temporary files so a chatty child can
-    /// never block on a full pipe.
-    static func run(
-        _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
-        currentDirectory: URL? = nil
-    ) throws -> LullResult {
+    /// never block on a full pipe (`spawnAndWait`).
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> LullResult {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("lull-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -46,24 +43,16 @@ enum LullProcess {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: inURL.path, contents: stdin ?? Data())
-
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         // Never the user's own state: the journal goes to this run's scratch folder unless a test
         // says otherwise (STATE_DIRECTORY is the systemd variable, which would win).
         var base = ProcessInfo.processInfo.environment
         base["XDG_STATE_HOME"] = scratch.appendingPathComponent("state").path
         base["STATE_DIRECTORY"] = nil
-        process.environment = base.merging(environment) { $1 }
-        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        try process.run()
-        process.waitUntilExit()
+        let status = try spawnAndWait(
+            [binary.path] + arguments, stdin: inURL.path, stdout: outURL.path, stderr: errURL.path,
+            environment: base.merging(environment) { $1 })
         return LullResult(
-            status: process.terminationStatus,
+            status: status,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         )
