@@ -90,7 +90,11 @@ struct PCMDevice {
             }
             let code = Int32(result)
             if code == -EPIPE || code == -ESTRPIPE || code == -EINTR {
-                if snd_pcm_recover(handle, code, 1) < 0 { return .lost(code) }
+                // A failed recovery is what makes the device lost: report its error (EIO when a
+                // server behind the PCM has gone), not the xrun that asked for it, so the loss
+                // reads the same whether the write or the prepare noticed first.
+                let recovery = snd_pcm_recover(handle, code, 1)
+                if recovery < 0 { return .lost(recovery) }
                 if code == -EPIPE { outcome = .recoveredUnderrun }
                 continue
             }

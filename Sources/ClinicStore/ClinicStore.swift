@@ -81,7 +81,10 @@ public final class ClinicStore: Sendable {
             if let message = error.serverInfo?[.message] {
                 return "\(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
             }
-            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            // PSQLError's own description is a placeholder ("Generic description to prevent
+            // accidental leakage..."): say the code in words, and what lies under it.
+            if error.code == .serverClosedConnection { return "the server closed the connection" }
+            if let underlying = error.underlying { return "\(error.code): \(describe(underlying))" }
             return "\(error.code)"
         }
         if let error = error as? PostgresTransactionError {
