@@ -21,7 +21,6 @@ package final class AnalysisWork: @unchecked Sendable {
         var body: (AnalysisWork) -> Void
     }
 
-    private let milliseconds: [Double]
     /// Raw beats (times are the cumulative RR sum, as every pass rebuilds them).
     private let rawBeats: [RRInterval]
     /// The first pass's flags, written as they are decided (`decided` says how far).
@@ -35,7 +34,11 @@ package final class AnalysisWork: @unchecked Sendable {
     private var taken: [Bool] = []
     private var done: [Bool] = []
     private var decided = 0
+    /// The first pass's raw beats and flags (its corrected series goes to `refine` alone).
     private var first: RecordingAnalysis.Series?
+    /// The first pass whole, until `refine` takes it: held nowhere else, each refining pass lets
+    /// the one before it go, so a recording is held at most three times over while refining.
+    private var unrefined: RecordingAnalysis.Series?
     private var corrected: RecordingAnalysis.Series?
     private var runs: [[Run?]] = []
     private var wholes: [HRVWindowResult?] = [nil, nil]
@@ -45,20 +48,21 @@ package final class AnalysisWork: @unchecked Sendable {
 
     /// The whole analysis of `lull hrv` on two cores: the report, and the work that holds the
     /// JSON parts of its windows (written on the cores, in order).
+    /// The values are consumed (the initializer takes them): the beats built from them replace them.
     package static func analyse(
-        _ milliseconds: [Double], file: String, windowSeconds: Double, stepSeconds: Double, json: Bool
+        _ milliseconds: consuming [Double], file: String, windowSeconds: Double, stepSeconds: Double, json: Bool
     ) -> (HRVReport, AnalysisWork) {
+        let beatCount = milliseconds.count
         let work = AnalysisWork(milliseconds: milliseconds, windowSeconds: windowSeconds, stepSeconds: stepSeconds, json: json)
         DispatchQueue.concurrentPerform(iterations: 2) { _ in work.run() }
         // Artifact counts belong to the raw beats; the corrected blocks report the same counts.
         let report = HRVReport(
-            file: file, windowSeconds: windowSeconds, stepSeconds: stepSeconds, beats: milliseconds.count,
+            file: file, windowSeconds: windowSeconds, stepSeconds: stepSeconds, beats: beatCount,
             raw: work.analysis(0, windows: !json), corrected: work.analysis(1, windows: !json))
         return (report, work)
     }
 
     package init(milliseconds: [Double], windowSeconds: Double, stepSeconds: Double, json: Bool) {
-        self.milliseconds = milliseconds
         rawBeats = RecordingAnalysis.beats(milliseconds: milliseconds)
         rawFlags = .allocate(capacity: milliseconds.count)
         rawFlags.initialize(repeating: .ok)
@@ -84,17 +88,21 @@ package final class AnalysisWork: @unchecked Sendable {
         parts = [JSONWriter?](repeating: nil, count: runCount)
 
         // Tasks in the order they are preferred when several are ready: the filter passes first
-        // (everything corrected waits for them), the long whole-recording spectra next (the raw
-        // one needs no flags, so the second core starts on it while the first pass runs), runs
-        // and their JSON last, so the final tasks are short.
+        // (everything corrected waits for them), the long whole-recording spectra next, runs and
+        // their JSON last, so the final tasks are short.
         let firstPass = 0
         let refine = 1
         tasks.append(Task(needs: []) { $0.firstPass() })
         tasks.append(Task(needs: [firstPass]) { $0.refine() })
-        tasks.append(Task(needs: []) { $0.wholeSpectrum(0) })
+        // The whole-recording spectra hold a transform the size of the recording each, and the
+        // refinement holds the series up to three times: they run one after the other, so a long
+        // recording's peak is the larger of them, not their sum. (A day's raw spectrum takes a
+        // few milliseconds; the second core has raw windows to do meanwhile.)
+        tasks.append(Task(needs: [refine]) { $0.wholeSpectrum(0) })
         tasks.append(Task(needs: [firstPass]) { $0.wholeTimeDomain(0) })
         tasks.append(Task(needs: [refine]) { $0.wholeTimeDomain(1) })
-        tasks.append(Task(needs: [refine]) { $0.wholeSpectrum(1) })
+        let rawSpectrum = 2
+        tasks.append(Task(needs: [refine, rawSpectrum]) { $0.wholeSpectrum(1) })
         for run in 0..<runCount {
             let raw = tasks.count
             let lastBeat = RecordingAnalysis.lastBeatIndex(
@@ -145,14 +153,24 @@ package final class AnalysisWork: @unchecked Sendable {
     private func endWindow(_ run: Int) -> Int? { run + 1 < runStarts.count ? runStarts[run + 1] : nil }
 
     private func firstPass() {
-        let series = RecordingAnalysis.firstPass(milliseconds: milliseconds, flags: rawFlags) { count in
+        let series = RecordingAnalysis.firstPass(beats: rawBeats, flags: rawFlags) { count in
             locked { decided = count }
         }
-        locked { first = series }
+        var raw = series
+        raw.corrected = []
+        raw.correctedFlags = []
+        locked {
+            first = raw
+            unrefined = series
+        }
     }
 
     private func refine() {
-        let series = RecordingAnalysis.refine(self.series(0))
+        let unrefined = locked {
+            defer { self.unrefined = nil }
+            return self.unrefined!
+        }
+        let series = RecordingAnalysis.refine(unrefined)
         locked { corrected = series }
     }
 

@@ -23,8 +23,11 @@ struct ChirpZ: Sendable {
     let segmentLength: Int
     /// The DFT length the bins refer to (bin k is frequency k·fs/transformLength).
     let transformLength: Int
-    /// Highest bin computed; bins −maxBin … maxBin are.
+    /// Highest bin computed; bins −maxBin … maxBin are (in the two-segment layout).
     let maxBin: Int
+    /// The bins computed: firstBin ..< firstBin + binCount.
+    let firstBin: Int
+    let binCount: Int
     private let fft: FFT<Float>
     /// Window × pre-chirp, per sample.
     private let preChirpReal: [Float]
@@ -37,37 +40,61 @@ struct ChirpZ: Sendable {
     private var workReal: [Float]
     private var workImaginary: [Float]
 
+    /// Bins −maxBin … maxBin (two real segments share one transform).
     /// - Parameter window: applied to every segment (length `segmentLength`).
     init(segmentLength: Int, transformLength: Int, maxBin: Int, window: [Double]) {
         precondition(window.count == segmentLength)
+        // Every chirp this layout needs is one of x = 0 … P-1+K, so each is computed once.
+        let chirps = (0..<(segmentLength + maxBin)).map { Self.chirp($0, transformLength: transformLength) }
+        self.init(
+            segmentLength: segmentLength, transformLength: transformLength, firstBin: -maxBin, binCount: 2 * maxBin + 1,
+            window: window
+        ) { chirps[$0] }
+    }
+
+    /// Bins firstBin ..< firstBin + binCount of blocks of `blockLength` samples that the caller has
+    /// windowed and centred (`accumulateBins`): a transform the size of a block and a run of bins,
+    /// not of a whole recording's segment.
+    init(blockLength: Int, transformLength: Int, firstBin: Int, binCount: Int) {
+        self.init(
+            segmentLength: blockLength, transformLength: transformLength, firstBin: firstBin, binCount: binCount,
+            window: nil
+        ) { Self.chirp($0, transformLength: transformLength) }
+    }
+
+    /// W^{x²/2} = e^{-iπx²/N}; x² is reduced mod 2N in integers so the angle stays exact.
+    private static func chirp(_ x: Int, transformLength: Int) -> (Double, Double) {
+        let period = 2 * transformLength
+        let r = (x % period) * (x % period) % period
+        let angle = -Double.pi * Double(r) / Double(transformLength)
+        return (cos(angle), sin(angle))
+    }
+
+    private init(
+        segmentLength: Int, transformLength: Int, firstBin: Int, binCount: Int, window: [Double]?,
+        chirp: (Int) -> (Double, Double)
+    ) {
         self.segmentLength = segmentLength
         self.transformLength = transformLength
-        self.maxBin = maxBin
-        let binCount = 2 * maxBin + 1
+        self.maxBin = -firstBin
+        self.firstBin = firstBin
+        self.binCount = binCount
         var size = 4
         while size < segmentLength + binCount - 1 { size <<= 1 }
-        // W^{x²/2} = e^{-iπx²/N}; x² is reduced mod 2N in integers so the angle stays exact.
-        // Every chirp below is one of x = 0 … P-1+K, so each is computed once.
-        let period = 2 * transformLength
-        let chirps = (0..<(segmentLength + maxBin)).map { x in
-            let r = (x % period) * (x % period) % period
-            let angle = -Double.pi * Double(r) / Double(transformLength)
-            return (cos(angle), sin(angle))
-        }
-        func chirp(_ x: Int) -> (Double, Double) { chirps[x] }
         var pr = [Float](repeating: 0, count: segmentLength)
         var pi = [Float](repeating: 0, count: segmentLength)
         for n in 0..<segmentLength {
             let (c, s) = chirp(n)
-            pr[n] = Float(window[n] * c)
-            pi[n] = Float(window[n] * s)
+            let w = window?[n] ?? 1
+            pr[n] = Float(w * c)
+            pi[n] = Float(w * s)
         }
         preChirpReal = pr
         preChirpImaginary = pi
         var qr = [Float](repeating: 0, count: binCount)
         var qi = [Float](repeating: 0, count: binCount)
         for m in 0..<binCount {
-            let (c, s) = chirp(abs(m - maxBin))
+            let (c, s) = chirp(abs(firstBin + m))
             qr[m] = Float(c)
             qi[m] = Float(s)
         }
@@ -77,11 +104,11 @@ struct ChirpZ: Sendable {
         var fr = [Float](repeating: 0, count: size)
         var fi = [Float](repeating: 0, count: size)
         for r in 0..<(binCount + segmentLength - 1) {
-            let (c, s) = chirp(abs(-maxBin + r - (segmentLength - 1)))
+            let (c, s) = chirp(abs(firstBin + r - (segmentLength - 1)))
             fr[r] = Float(c)
             fi[r] = Float(-s)
         }
-        let transform = FFT<Float>(size: size)
+        let transform = FFT<Float>(size: size, withBitReversal: false)
         fr.withUnsafeMutableBufferPointer { re in
             fi.withUnsafeMutableBufferPointer { im in
                 transform.forwardToBitReversed(real: re.baseAddress!, imaginary: im.baseAddress!)
@@ -108,28 +135,111 @@ struct ChirpZ: Sendable {
         firstPower: UnsafeMutablePointer<Double>, secondPower: UnsafeMutablePointer<Double>?
     ) {
         let p = segmentLength
-        let size = fft.size
         let k = maxBin
+        convolve { wr, wi, ar, ai in
+            if let second {
+                for n in 0..<p {
+                    let x = Float(first[n] - mean), y = Float(second[n] - mean)
+                    wr[n] = x * ar[n] - y * ai[n]
+                    wi[n] = x * ai[n] + y * ar[n]
+                }
+            } else {
+                for n in 0..<p {
+                    let x = Float(first[n] - mean)
+                    wr[n] = x * ar[n]
+                    wi[n] = x * ai[n]
+                }
+            }
+            return p
+        } read: { wr, wi, qr, qi in
+            // Z[m - K] = post[m] · out[m + P - 1].
+            @inline(__always) func z(_ m: Int) -> (Double, Double) {
+                let or = wr[m + p - 1], oi = wi[m + p - 1]
+                return (Double(or * qr[m] - oi * qi[m]), Double(or * qi[m] + oi * qr[m]))
+            }
+            for bin in 0...k {
+                let (ar, ai) = z(k + bin)  // Z[bin]
+                let (br, bi) = z(k - bin)  // Z[-bin]
+                // X1 = (Z[k] + conj(Z[-k]))/2, X2 = (Z[k] - conj(Z[-k]))/(2i).
+                let x1r = (ar + br) / 2, x1i = (ai - bi) / 2
+                firstPower[bin] += x1r * x1r + x1i * x1i
+                if let secondPower {
+                    let x2r = (ai + bi) / 2, x2i = -(ar - br) / 2
+                    secondPower[bin] += x2r * x2r + x2i * x2i
+                }
+            }
+        }
+    }
+
+    /// Z[k] = Σₙ samples[n]·W^{k(offset+n)} for k = firstBin ..< firstBin + binCount, added into
+    /// `real` and `imaginary`: the block's chirp-z transform, turned by W^{k·offset} because the
+    /// block starts `offset` samples into its segment. `count` ≤ blockLength samples, already
+    /// windowed and centred; the rest of the block is zero.
+    mutating func accumulateBins(
+        of samples: UnsafePointer<Double>, count: Int, offset: Int,
+        real: UnsafeMutablePointer<Double>, imaginary: UnsafeMutablePointer<Double>
+    ) {
+        precondition(count <= segmentLength)
+        let p = segmentLength
+        let transformLength = self.transformLength
+        let firstBin = self.firstBin
+        let binCount = self.binCount
+        convolve { wr, wi, ar, ai in
+            for n in 0..<count {
+                let x = Float(samples[n])
+                wr[n] = x * ar[n]
+                wi[n] = x * ai[n]
+            }
+            return count
+        } read: { wr, wi, qr, qi in
+            // W^{k·offset}, stepped by W^{offset} from bin to bin in Double and set again from
+            // k·offset reduced in integers every 1024 bins, so it never drifts.
+            let stepAngle = -2 * Double.pi * Double(offset % transformLength) / Double(transformLength)
+            let (stepCos, stepSin) = (cos(stepAngle), sin(stepAngle))
+            var turnCos = 1.0, turnSin = 0.0
+            for m in 0..<binCount {
+                if m % 1024 == 0 {
+                    let k = firstBin + m
+                    let reduced = ((k % transformLength) * (offset % transformLength)) % transformLength
+                    let angle = -2 * Double.pi * Double(reduced) / Double(transformLength)
+                    (turnCos, turnSin) = (cos(angle), sin(angle))
+                }
+                let or = Double(wr[m + p - 1]), oi = Double(wi[m + p - 1])
+                let zr = or * Double(qr[m]) - oi * Double(qi[m])
+                let zi = or * Double(qi[m]) + oi * Double(qr[m])
+                real[m] += zr * turnCos - zi * turnSin
+                imaginary[m] += zr * turnSin + zi * turnCos
+                (turnCos, turnSin) = (turnCos * stepCos - turnSin * stepSin, turnCos * stepSin + turnSin * stepCos)
+            }
+        }
+    }
+
+    /// One chirp-z transform: `load` writes the pre-chirped samples into the work buffers (given
+    /// the pre-chirp) and says how many; the rest is zeroed, convolved with the chirp filter, and
+    /// `read` takes the output with the post-chirp.
+    private mutating func convolve(
+        load: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> Int,
+        read: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> Void
+    ) {
+        let size = fft.size
         let fft = self.fft
+        // The work buffers are moved out while the tables are read through `self`: mutating them
+        // in place inside `withTables` would copy them (twice the transform's size) on every call.
+        var workReal = self.workReal
+        var workImaginary = self.workImaginary
+        self.workReal = []
+        self.workImaginary = []
+        defer {
+            self.workReal = workReal
+            self.workImaginary = workImaginary
+        }
         withTables { ar, ai, gr, gi, qr, qi in
             workReal.withUnsafeMutableBufferPointer { wrb in
                 workImaginary.withUnsafeMutableBufferPointer { wib in
                     let wr = wrb.baseAddress!, wi = wib.baseAddress!
-                    if let second {
-                        for n in 0..<p {
-                            let x = Float(first[n] - mean), y = Float(second[n] - mean)
-                            wr[n] = x * ar[n] - y * ai[n]
-                            wi[n] = x * ai[n] + y * ar[n]
-                        }
-                    } else {
-                        for n in 0..<p {
-                            let x = Float(first[n] - mean)
-                            wr[n] = x * ar[n]
-                            wi[n] = x * ai[n]
-                        }
-                    }
-                    (wr + p).update(repeating: 0, count: size - p)
-                    (wi + p).update(repeating: 0, count: size - p)
+                    let loaded = load(wr, wi, ar, ai)
+                    (wr + loaded).update(repeating: 0, count: size - loaded)
+                    (wi + loaded).update(repeating: 0, count: size - loaded)
                     fft.forwardToBitReversed(real: wr, imaginary: wi)
                     for n in 0..<size {
                         let r = wr[n] * gr[n] - wi[n] * gi[n]
@@ -138,22 +248,7 @@ struct ChirpZ: Sendable {
                         wi[n] = i
                     }
                     fft.inverseUnscaledFromBitReversed(real: wr, imaginary: wi)
-                    // Z[m - K] = post[m] · out[m + P - 1].
-                    @inline(__always) func z(_ m: Int) -> (Double, Double) {
-                        let or = wr[m + p - 1], oi = wi[m + p - 1]
-                        return (Double(or * qr[m] - oi * qi[m]), Double(or * qi[m] + oi * qr[m]))
-                    }
-                    for bin in 0...k {
-                        let (ar, ai) = z(k + bin)  // Z[bin]
-                        let (br, bi) = z(k - bin)  // Z[-bin]
-                        // X1 = (Z[k] + conj(Z[-k]))/2, X2 = (Z[k] - conj(Z[-k]))/(2i).
-                        let x1r = (ar + br) / 2, x1i = (ai - bi) / 2
-                        firstPower[bin] += x1r * x1r + x1i * x1i
-                        if let secondPower {
-                            let x2r = (ai + bi) / 2, x2i = -(ar - br) / 2
-                            secondPower[bin] += x2r * x2r + x2i * x2i
-                        }
-                    }
+                    read(wr, wi, qr, qi)
                 }
             }
         }

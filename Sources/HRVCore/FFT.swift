@@ -20,31 +20,48 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
     /// For each radix-4 stage (span L), W^j, W^2j, W^3j for j < L/4 with W = e^{-2πi/L}, stored as
     /// six runs of L/4 values (cos W^j, sin W^j, cos W^2j, …) so four butterflies load as one vector.
     private let twiddles: [Scalar]
-    /// bitReversed[i]: where `forwardToBitReversed` leaves X[i].
+    /// bitReversed[i]: where `forwardToBitReversed` leaves X[i]; empty for a transform made
+    /// without it (a convolution never needs the permutation, and it is 4 bytes a point).
     let bitReversed: [Int32]
     private let oddStage: Bool
     /// Spans of the radix-4 stages, smallest first, and where each stage's twiddles start.
     private let spans: [Int]
     private let offsets: [Int]
 
-    init(size: Int) {
+    init(size: Int, withBitReversal: Bool = true) {
         precondition(size >= 4 && size & (size - 1) == 0, "FFT size must be a power of two, at least 4")
         self.size = size
         let log2Size = size.trailingZeroBitCount
         oddStage = log2Size % 2 == 1
         // e^{-2πik/N} for k < 3N/4 (all any stage needs: W_L^{mj} = W_N^{mj·N/L}), from a quarter
-        // wave: multiplying by e^{-iπ/2} = -i only swaps and negates, so it adds no rounding.
+        // wave: multiplying by e^{-iπ/2} = -i only swaps and negates, so it adds no rounding. Only
+        // the quarter is stored (the rest is read through `twiddle`): a table of 3N/4 would be the
+        // largest thing a long recording's whole-spectrum transform holds while it is set up.
         let quarterWave = size / 4
-        var cosine = [Double](repeating: 0, count: 3 * quarterWave)
-        var sine = [Double](repeating: 0, count: 3 * quarterWave)
+        var cosine = [Double](repeating: 0, count: quarterWave)
+        var sine = [Double](repeating: 0, count: quarterWave)
         for k in 0..<quarterWave {
             let angle = -2 * Double.pi * Double(k) / Double(size)
-            let (c, s) = (cos(angle), sin(angle))
-            (cosine[k], sine[k]) = (c, s)
-            (cosine[k + quarterWave], sine[k + quarterWave]) = (s, -c)  // × -i
-            (cosine[k + 2 * quarterWave], sine[k + 2 * quarterWave]) = (-c, -s)  // × -1
+            (cosine[k], sine[k]) = (cos(angle), sin(angle))
+        }
+        func twiddle(_ k: Int) -> (Double, Double) {
+            let (c, s) = (cosine[k % quarterWave], sine[k % quarterWave])
+            switch k / quarterWave {
+            case 0: return (c, s)
+            case 1: return (s, -c)  // × -i
+            default: return (-c, -s)  // × -1
+            }
         }
         var t: [Scalar] = []
+        // Six runs of span/4 per radix-4 stage: 1.5 Σ span values, reserved once (growing by
+        // doubling would hold up to twice that while the last stage is appended).
+        var twiddleCount = 0
+        var stageSpan = oddStage ? 8 : 4
+        while stageSpan <= size {
+            twiddleCount += 6 * (stageSpan / 4)
+            stageSpan *= 4
+        }
+        t.reserveCapacity(twiddleCount)
         var span = oddStage ? 8 : 4
         var spans: [Int] = []
         var offsets: [Int] = []
@@ -54,14 +71,18 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
             spans.append(span)
             offsets.append(t.count)
             for m in 1...3 {
-                for j in 0..<quarter { t.append(Scalar(cosine[m * j * stride])) }
-                for j in 0..<quarter { t.append(Scalar(sine[m * j * stride])) }
+                for j in 0..<quarter { t.append(Scalar(twiddle(m * j * stride).0)) }
+                for j in 0..<quarter { t.append(Scalar(twiddle(m * j * stride).1)) }
             }
             span *= 4
         }
         twiddles = t
         self.spans = spans
         self.offsets = offsets
+        guard withBitReversal else {
+            bitReversed = []
+            return
+        }
         var r = [Int32](repeating: 0, count: size)
         for i in 0..<size {
             var x = i
@@ -78,6 +99,7 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
     /// Forward transform, X[k] = Σ x[n] e^{-2πikn/N}.
     func forward(real: UnsafeMutableBufferPointer<Scalar>, imaginary: UnsafeMutableBufferPointer<Scalar>) {
         precondition(real.count >= size && imaginary.count >= size)
+        precondition(bitReversed.count == size, "this FFT was made without its bit-reversal table")
         let re = real.baseAddress!, im = imaginary.baseAddress!
         bitReversed.withUnsafeBufferPointer { rev in
             for i in 0..<size {

@@ -9,6 +9,8 @@ public enum RRTextError: Error, Equatable, CustomStringConvertible {
     case outOfRange(line: Int, milliseconds: Double)
     case empty
     case tooShort(count: Int)
+    /// A line longer than `RRText.maximumLineBytes`.
+    case lineTooLong(line: Int)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum RRTextError: Error, Equatable, CustomStringConvertible {
         case .outOfRange(let line, let milliseconds):
             "line \(line): RR interval \(milliseconds) ms is outside \(Int(RRBounds.recordedMilliseconds.lowerBound))-"
                 + "\(Int(RRBounds.recordedMilliseconds.upperBound)) ms"
+        case .lineTooLong(let line): "line \(line): longer than \(RRText.maximumLineBytes) bytes"
         case .empty: "no RR intervals in it"
         case .tooShort(let count): "only \(count) RR interval\(count == 1 ? "" : "s"); at least 3 are needed"
         }
@@ -35,6 +38,11 @@ public enum RRTextError: Error, Equatable, CustomStringConvertible {
 ///   as "Time (s)  RR (ms)") are skipped; after the first value, any line that is not a number is
 ///   an error naming its line.
 public enum RRText {
+    /// Lines longer than this are an error (`lineTooLong`): an RR line is a few bytes, a Kubios
+    /// header a few dozen, and a reader that carries a cut line from one chunk to the next must not
+    /// grow without bound on a file with no line breaks.
+    public static let maximumLineBytes = 65_536
+
     public static func parse(_ text: String) throws(RRTextError) -> [Double] {
         var text = text
         let result: Result<[Double], RRTextError> = text.withUTF8 { bytes in
@@ -46,82 +54,13 @@ public enum RRText {
     /// Works on the UTF-8 bytes, one pass and no allocation per line: a 24-hour recording has 10⁵
     /// lines, and reading them is the part of `lull hrv` no second core can share.
     static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(RRTextError) -> [Double] {
-        guard let p = bytes.baseAddress, bytes.count > 0 else { throw .empty }
-        var values: [Double] = []
-        values.reserveCapacity(bytes.count / 5)
-        var lineNumber = 0
-        var sawData = false
-        // The first value outside the accepted range, read as milliseconds and read as seconds: which
-        // one counts is known only at the end, when the mean decides the unit.
-        var outOfRangeAsMilliseconds: (line: Int, value: Double)?
-        var outOfRangeAsSeconds: (line: Int, value: Double)?
-        var lineStart = 0
-        let n = bytes.count
-        while lineStart < n {
-            // The line, and where a '#' comment cuts it.
-            var lineEnd = lineStart
-            var end = -1
-            while lineEnd < n {
-                let b = p[lineEnd]
-                if b == 0x0A || b == 0x0D { break }
-                if b == UInt8(ascii: "#") && end < 0 { end = lineEnd }
-                lineEnd += 1
-            }
-            if end < 0 { end = lineEnd }
-            lineNumber += 1
-            let start = lineStart
-            // "\r\n" is one line break.
-            lineStart = lineEnd
-            if lineStart < n && p[lineStart] == 0x0D { lineStart += 1 }
-            if lineStart < n && p[lineStart] == 0x0A { lineStart += 1 }
-            // Fields between separators (blank, tab, comma, semicolon): how many, the last one's
-            // value, and the first that is not a number.
-            var fieldCount = 0
-            var value = 0.0
-            var bad: (Int, Int)?
-            var i = start
-            while true {
-                while i < end && isSeparator(p[i]) { i += 1 }
-                if i >= end { break }
-                let fieldStart = i
-                while i < end && !isSeparator(p[i]) { i += 1 }
-                fieldCount += 1
-                if let v = number(p, fieldStart, i) { value = v } else if bad == nil { bad = (fieldStart, i) }
-            }
-            if fieldCount == 0 { continue }
-            if let bad {
-                let hasLetter = (start..<end).contains { (p[$0] | 0x20) >= 0x61 && (p[$0] | 0x20) <= 0x7A }
-                if !sawData && hasLetter { continue }  // a header before the data
-                let field = String(decoding: UnsafeBufferPointer(start: p + bad.0, count: bad.1 - bad.0), as: UTF8.self)
-                throw .notANumber(line: lineNumber, text: field.count > 40 ? String(field.prefix(40)) + "…" : field)
-            }
-            guard fieldCount <= 2 else { throw .tooManyColumns(line: lineNumber, count: fieldCount) }
-            guard value > 0 else { throw .notPositive(line: lineNumber, value: value) }
-            sawData = true
-            values.append(value)
-            if outOfRangeAsMilliseconds == nil && !RRBounds.recordedMilliseconds.contains(value) {
-                outOfRangeAsMilliseconds = (lineNumber, value)
-            }
-            if outOfRangeAsSeconds == nil && !RRBounds.recordedMilliseconds.contains(value * 1000) {
-                outOfRangeAsSeconds = (lineNumber, value * 1000)
-            }
-        }
-        guard !values.isEmpty else { throw .empty }
-        guard values.count >= 3 else { throw .tooShort(count: values.count) }
-        var sum = 0.0
-        for v in values { sum += v }
-        let inSeconds = sum / Double(values.count) < 10
-        if let bad = inSeconds ? outOfRangeAsSeconds : outOfRangeAsMilliseconds {
-            throw .outOfRange(line: bad.line, milliseconds: bad.value)
-        }
-        if inSeconds {
-            for i in values.indices { values[i] *= 1000 }
-        }
-        return values
+        var reader = RRTextReader(expectedBytes: bytes.count)
+        try reader.read(bytes)
+        return try reader.finish()
     }
 
     @inline(__always)
-    private static func isSeparator(_ b: UInt8) -> Bool {
+    static func isSeparator(_ b: UInt8) -> Bool {
         b == 0x20 || b == 0x09 || b == UInt8(ascii: ",") || b == UInt8(ascii: ";")
     }
 
@@ -183,6 +122,126 @@ public enum RRText {
             let value = strtod(buffer.baseAddress!, &stop)
             guard let stop, stop == buffer.baseAddress! + length, value.isFinite else { return nil }
             return value
+        }
+    }
+}
+
+/// `RRText` read a chunk at a time, so a recording is never held as text: only its values, which
+/// the analysis needs, grow with it. Lines cut at a chunk's end are carried to the next chunk.
+public struct RRTextReader: Sendable {
+    private var values: [Double] = []
+    private var lineNumber = 0
+    private var sawData = false
+    // The first value outside the accepted range, read as milliseconds and read as seconds: which
+    // one counts is known only at the end, when the mean decides the unit.
+    private var outOfRangeAsMilliseconds: (line: Int, value: Double)?
+    private var outOfRangeAsSeconds: (line: Int, value: Double)?
+    /// The start of a line the last chunk cut.
+    private var carried: [UInt8] = []
+
+    /// - Parameter expectedBytes: the text's size when known (values are reserved for it).
+    public init(expectedBytes: Int = 0) {
+        values.reserveCapacity(expectedBytes / 5)
+    }
+
+    /// Reads every complete line of `bytes` (with what an earlier chunk left cut).
+    public mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) throws(RRTextError) {
+        guard bytes.count > 0 else { return }
+        // Only up to the last line feed: a "\r\n" cut between chunks must stay one line break.
+        var cut = bytes.count
+        while cut > 0 && bytes[cut - 1] != 0x0A { cut -= 1 }
+        if cut == 0 {
+            carried.append(contentsOf: bytes)
+            if carried.count > RRText.maximumLineBytes { throw .lineTooLong(line: lineNumber + 1) }
+            return
+        }
+        if carried.isEmpty {
+            try lines(UnsafeBufferPointer(rebasing: bytes[..<cut]))
+        } else {
+            carried.append(contentsOf: bytes[..<cut])
+            let joined = carried
+            carried.removeAll(keepingCapacity: true)
+            try joined.withUnsafeBufferPointer { (buffer) throws(RRTextError) in try lines(buffer) }
+        }
+        carried.append(contentsOf: bytes[cut...])
+        if carried.count > RRText.maximumLineBytes { throw .lineTooLong(line: lineNumber + 1) }
+    }
+
+    /// The values in milliseconds, once the whole text has been read.
+    public mutating func finish() throws(RRTextError) -> [Double] {
+        if !carried.isEmpty {
+            let last = carried
+            carried = []
+            try last.withUnsafeBufferPointer { (buffer) throws(RRTextError) in try lines(buffer) }
+        }
+        guard !values.isEmpty else { throw .empty }
+        guard values.count >= 3 else { throw .tooShort(count: values.count) }
+        var sum = 0.0
+        for v in values { sum += v }
+        let inSeconds = sum / Double(values.count) < 10
+        if let bad = inSeconds ? outOfRangeAsSeconds : outOfRangeAsMilliseconds {
+            throw .outOfRange(line: bad.line, milliseconds: bad.value)
+        }
+        if inSeconds {
+            for i in values.indices { values[i] *= 1000 }
+        }
+        return values
+    }
+
+    /// Reads whole lines (the last one may lack its line break).
+    private mutating func lines(_ bytes: UnsafeBufferPointer<UInt8>) throws(RRTextError) {
+        guard let p = bytes.baseAddress else { return }
+        var lineStart = 0
+        let n = bytes.count
+        while lineStart < n {
+            // The line, and where a '#' comment cuts it.
+            var lineEnd = lineStart
+            var end = -1
+            while lineEnd < n {
+                let b = p[lineEnd]
+                if b == 0x0A || b == 0x0D { break }
+                if b == UInt8(ascii: "#") && end < 0 { end = lineEnd }
+                lineEnd += 1
+            }
+            if end < 0 { end = lineEnd }
+            lineNumber += 1
+            if lineEnd - lineStart > RRText.maximumLineBytes { throw .lineTooLong(line: lineNumber) }
+            let start = lineStart
+            // "\r\n" is one line break.
+            lineStart = lineEnd
+            if lineStart < n && p[lineStart] == 0x0D { lineStart += 1 }
+            if lineStart < n && p[lineStart] == 0x0A { lineStart += 1 }
+            // Fields between separators (blank, tab, comma, semicolon): how many, the last one's
+            // value, and the first that is not a number.
+            var fieldCount = 0
+            var value = 0.0
+            var bad: (Int, Int)?
+            var i = start
+            while true {
+                while i < end && RRText.isSeparator(p[i]) { i += 1 }
+                if i >= end { break }
+                let fieldStart = i
+                while i < end && !RRText.isSeparator(p[i]) { i += 1 }
+                fieldCount += 1
+                if let v = RRText.number(p, fieldStart, i) { value = v } else if bad == nil { bad = (fieldStart, i) }
+            }
+            if fieldCount == 0 { continue }
+            if let bad {
+                let hasLetter = (start..<end).contains { (p[$0] | 0x20) >= 0x61 && (p[$0] | 0x20) <= 0x7A }
+                if !sawData && hasLetter { continue }  // a header before the data
+                let field = String(decoding: UnsafeBufferPointer(start: p + bad.0, count: bad.1 - bad.0), as: UTF8.self)
+                throw .notANumber(line: lineNumber, text: field.count > 40 ? String(field.prefix(40)) + "…" : field)
+            }
+            guard fieldCount <= 2 else { throw .tooManyColumns(line: lineNumber, count: fieldCount) }
+            guard value > 0 else { throw .notPositive(line: lineNumber, value: value) }
+            sawData = true
+            values.append(value)
+            if outOfRangeAsMilliseconds == nil && !RRBounds.recordedMilliseconds.contains(value) {
+                outOfRangeAsMilliseconds = (lineNumber, value)
+            }
+            if outOfRangeAsSeconds == nil && !RRBounds.recordedMilliseconds.contains(value * 1000) {
+                outOfRangeAsSeconds = (lineNumber, value * 1000)
+            }
         }
     }
 }

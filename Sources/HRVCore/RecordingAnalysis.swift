@@ -48,7 +48,7 @@ public enum RecordingAnalysis {
     public static func firstPass(
         milliseconds: [Double], lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats
     ) -> Series {
-        singlePass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats)
+        singlePass(raw: beats(milliseconds: milliseconds), lookaheadBeats: lookaheadBeats)
     }
 
     /// `firstPass` that also writes each raw beat's flag into `flags` as soon as it is decided and
@@ -58,8 +58,19 @@ public enum RecordingAnalysis {
         milliseconds: [Double], lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats,
         flags: UnsafeMutableBufferPointer<BeatFlag>, every: Int = 4096, progress: (Int) -> Void
     ) -> Series {
-        precondition(flags.count >= milliseconds.count)
-        let series = singlePass(milliseconds: milliseconds, lookaheadBeats: lookaheadBeats) { index, flag in
+        firstPass(
+            beats: beats(milliseconds: milliseconds), lookaheadBeats: lookaheadBeats, flags: flags, every: every,
+            progress: progress)
+    }
+
+    /// `firstPass(milliseconds:flags:…)` on beats already built by `beats(milliseconds:)`: the
+    /// series shares their storage instead of building a second copy.
+    public static func firstPass(
+        beats raw: [RRInterval], lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats,
+        flags: UnsafeMutableBufferPointer<BeatFlag>, every: Int = 4096, progress: (Int) -> Void
+    ) -> Series {
+        precondition(flags.count >= raw.count)
+        let series = singlePass(raw: raw, lookaheadBeats: lookaheadBeats) { index, flag in
             flags[index] = flag
             if (index + 1) % every == 0 { progress(index + 1) }
         }
@@ -69,13 +80,16 @@ public enum RecordingAnalysis {
 
     /// The passes of `filter` after `firstPass`.
     public static func refine(
-        _ first: Series, lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats, maximumPasses: Int = 3
+        _ first: consuming Series, lookaheadBeats: Int = ArtifactFilter.centredLookaheadBeats, maximumPasses: Int = 3
     ) -> Series {
+        // Consumed, so each pass replaces the one before it rather than adding to it.
         var series = first
         var flagged = series.rawFlags.filter(\.isArtifact).count
         var pass = 1
         while pass < maximumPasses && flagged > 0 {
-            let next = singlePass(milliseconds: series.corrected.map(\.milliseconds), lookaheadBeats: lookaheadBeats)
+            // The corrected beats' times are already the cumulative sum of their values, as
+            // `beats(milliseconds:)` would rebuild them.
+            let next = singlePass(raw: series.corrected, lookaheadBeats: lookaheadBeats)
             let nextFlagged = next.rawFlags.filter(\.isArtifact).count
             guard nextFlagged < flagged else { break }
             series.corrected = next.corrected
@@ -89,21 +103,25 @@ public enum RecordingAnalysis {
 
     /// One pass of the filter; `decided(i, flag)` is told each raw beat's flag in order.
     private static func singlePass(
-        milliseconds: [Double], lookaheadBeats: Int, decided: (Int, BeatFlag) -> Void = { _, _ in }
+        raw: [RRInterval], lookaheadBeats: Int, decided: (Int, BeatFlag) -> Void = { _, _ in }
     ) -> Series {
-        let raw = beats(milliseconds: milliseconds)
         var filter = ArtifactFilter(lookaheadBeats: lookaheadBeats, correction: .simultaneous)
         var flags: [BeatFlag] = []
         flags.reserveCapacity(raw.count)
-        var corrected: [Double] = []
+        // Built as `beats(milliseconds:)` would build it from the corrected values, without
+        // holding those values a second time.
+        var corrected: [RRInterval] = []
         var correctedFlags: [BeatFlag] = []
+        var sum = 0.0
         corrected.reserveCapacity(raw.count)
+        correctedFlags.reserveCapacity(raw.count)
         func drain() {
             while let decision = filter.nextDecision() {
                 decided(flags.count, decision.flag)
                 flags.append(decision.flag)
                 for interval in decision.corrected {
-                    corrected.append(interval.milliseconds)
+                    sum += interval.milliseconds
+                    corrected.append(RRInterval(milliseconds: interval.milliseconds, beatTimeSeconds: sum / 1000))
                     correctedFlags.append(decision.flag)
                 }
             }
@@ -114,7 +132,7 @@ public enum RecordingAnalysis {
         }
         filter.finish()
         drain()
-        return Series(raw: raw, rawFlags: flags, corrected: beats(milliseconds: corrected), correctedFlags: correctedFlags)
+        return Series(raw: raw, rawFlags: flags, corrected: corrected, correctedFlags: correctedFlags)
     }
 
     /// Windows of one series, plus the whole-series block (without its LF/HF when `wholeSpectrum`
@@ -240,12 +258,24 @@ public enum RecordingAnalysis {
     /// LF/HF of a whole series (what `windows` puts in the whole block), computed on its own so it
     /// can run beside the windows.
     public static func frequencyDomain(of beats: [RRInterval]) -> FrequencyDomainMetrics? {
+        frequencyDomain(of: beats, blocking: WelchSpectrum.Blocking())
+    }
+
+    static func frequencyDomain(of beats: [RRInterval], blocking: WelchSpectrum.Blocking) -> FrequencyDomainMetrics? {
         guard beats.count >= 3 else { return nil }
+        // A whole recording is one spectrum (NeuroKit2's segments are half of it), so the grid,
+        // not the beats, sets the memory: the times and values live only while the grid is
+        // interpolated, and the interpolation's scratch is let go before the transform is set up.
         var welch = WelchSpectrum()
-        let times = beats.map(\.beatTimeSeconds)
-        let milliseconds = beats.map(\.milliseconds)
-        return times.withUnsafeBufferPointer { t in
-            milliseconds.withUnsafeBufferPointer { m in welch.analyse(times: t, milliseconds: m) }
+        welch.blocking = blocking
+        do {
+            let times = beats.map(\.beatTimeSeconds)
+            let milliseconds = beats.map(\.milliseconds)
+            let interpolated = times.withUnsafeBufferPointer { t in
+                milliseconds.withUnsafeBufferPointer { m in welch.interpolate(times: t, milliseconds: m) }
+            }
+            guard interpolated else { return nil }
         }
+        return welch.spectrumOfInterpolated(keepingScratch: false)
     }
 }

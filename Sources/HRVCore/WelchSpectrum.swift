@@ -42,7 +42,18 @@ public struct WelchSpectrum: Sendable {
     public mutating func analyse(
         times: UnsafeBufferPointer<Double>, milliseconds: UnsafeBufferPointer<Double>
     ) -> FrequencyDomainMetrics? {
-        guard times.count >= 3, times.count == milliseconds.count else { return nil }
+        guard interpolate(times: times, milliseconds: milliseconds) else { return nil }
+        return spectrumOfInterpolated(keepingScratch: true)
+    }
+
+    /// The grid's sample count after `interpolate` (0 before).
+    private var gridCount = 0
+
+    /// Step 1: the 4 Hz grid of RR values `milliseconds` ending at `times`; false with fewer than
+    /// 3 beats.
+    mutating func interpolate(times: UnsafeBufferPointer<Double>, milliseconds: UnsafeBufferPointer<Double>) -> Bool {
+        gridCount = 0
+        guard times.count >= 3, times.count == milliseconds.count else { return false }
         let t0 = times[0]
         let tLast = times[times.count - 1]
         let step = 1 / Self.samplingRateHz
@@ -56,6 +67,18 @@ public struct WelchSpectrum: Sendable {
             spline.interpolate(
                 x: times, y: milliseconds, grid: UniformGrid(start: t0, step: delta, count: count), output: out)
         }
+        gridCount = count
+        return true
+    }
+
+    /// Steps 2-4 on the grid `interpolate` made. Without `keepingScratch` (one spectrum of a whole
+    /// recording, where the scratch is the size of the recording) the interpolation's scratch is
+    /// let go before the transform is set up, and the transform is not kept for another call.
+    mutating func spectrumOfInterpolated(keepingScratch: Bool) -> FrequencyDomainMetrics? {
+        let count = gridCount
+        guard count >= 3 else { return nil }
+        if !keepingScratch { spline = QuadraticSpline() }
+        let step = 1 / Self.samplingRateHz
         // NeuroKit2 signal_psd: min_frequency = 2 fs / (N/2); nperseg = int((2 / min_frequency) fs).
         let n = Double(count)
         let minimumFrequency = (2 * Self.samplingRateHz) / (n / 2)
@@ -71,6 +94,14 @@ public struct WelchSpectrum: Sendable {
         while Double(maxBin + 1) * binWidth < Self.hfBand.1 { maxBin += 1 }
 
         let mean = signal.withUnsafeBufferPointer { fourLaneSum(UnsafeBufferPointer(rebasing: $0[..<count])) } / n
+        power.removeAll(keepingCapacity: true)
+        power.append(contentsOf: repeatElement(0, count: maxBin + 1))
+        if !keepingScratch && segmentLength + 2 * maxBin > blocking.largestTransform {
+            let windowEnergy = blockedPowers(
+                segments: segments, hop: hop, segmentLength: segmentLength, transformLength: transformLength,
+                maxBin: maxBin, mean: mean)
+            return bandPowers(transformLength: transformLength, windowEnergy: windowEnergy, segments: segments, binWidth: binWidth)
+        }
         let (window, windowEnergy) = hannWindow(segmentLength)
 
         if transforms[segmentLength]?.maxBin != maxBin {
@@ -79,8 +110,6 @@ public struct WelchSpectrum: Sendable {
         }
         var czt = transforms[segmentLength]!
         transforms[segmentLength] = nil  // keep the cache entry uniquely referenced while it works
-        power.removeAll(keepingCapacity: true)
-        power.append(contentsOf: repeatElement(0, count: maxBin + 1))
         signal.withUnsafeBufferPointer { sb in
             power.withUnsafeMutableBufferPointer { pa in
                 let x = sb.baseAddress!
@@ -95,9 +124,16 @@ public struct WelchSpectrum: Sendable {
                 }
             }
         }
-        transforms[segmentLength] = czt
+        if keepingScratch { transforms[segmentLength] = czt }
+        return bandPowers(transformLength: transformLength, windowEnergy: windowEnergy, segments: segments, binWidth: binWidth)
+    }
+
+    /// Step 4 on the summed |DFT|² in `power`: Welch's scaling, then the band integrals.
+    private mutating func bandPowers(
+        transformLength: Int, windowEnergy: Double, segments: Int, binWidth: Double
+    ) -> FrequencyDomainMetrics? {
         let scale = 1 / (Self.samplingRateHz * windowEnergy) / Double(segments)
-        for k in 0...maxBin {
+        for k in power.indices {
             let oneSided = (k == 0 || k == transformLength / 2) ? 1.0 : 2.0
             power[k] *= scale * oneSided
         }
@@ -105,6 +141,81 @@ public struct WelchSpectrum: Sendable {
         let hf = bandPower(Self.hfBand, binWidth: binWidth)
         guard let lf, let hf else { return nil }
         return FrequencyDomainMetrics(lfMs2: lf, hfMs2: hf)
+    }
+
+    /// When and how a whole recording's spectrum is computed in blocks.
+    struct Blocking: Sendable {
+        /// Segment plus bins beyond which it is: 2²¹ points, so no transform is larger (about
+        /// 50 MB of tables and work). A day's recording (345,600 grid points, segments of half
+        /// that) stays below it and is computed in one transform per pair of segments, as every
+        /// window is.
+        var largestTransform = 1 << 21
+        /// Samples and bins per block (block + bins - 1 ≤ largestTransform).
+        var blockSamples = 1 << 20
+        var blockBins = 1 << 20
+    }
+    var blocking = Blocking()
+
+    /// |DFT|² at bins 0 … maxBin of every segment, summed into `power`, in blocks: each segment is
+    /// cut into blocks of samples and the bins into runs, and each (run, block) is one chirp-z
+    /// transform turned to the block's place in its segment (the DFT is linear in its samples).
+    /// Memory is a block and a run of bins, not the segment: this is what lets `lull hrv` take a
+    /// recording of millions of beats. The Hann window is generated per block (by rotation, set
+    /// again from cos/sin every 4096 samples), not stored. Returns Σw² of the window.
+    private mutating func blockedPowers(
+        segments: Int, hop: Int, segmentLength: Int, transformLength: Int, maxBin: Int, mean: Double
+    ) -> Double {
+        let blockLength = min(blocking.blockSamples, segmentLength)
+        var block = [Double](repeating: 0, count: blockLength)
+        var real = [Double](repeating: 0, count: blocking.blockBins)
+        var imaginary = [Double](repeating: 0, count: blocking.blockBins)
+        let angleStep = 2 * Double.pi / Double(segmentLength)
+        var windowEnergy = 0.0
+        var energyCounted = false
+        var firstBin = 0
+        while firstBin <= maxBin {
+            let binCount = min(blocking.blockBins, maxBin + 1 - firstBin)
+            var czt = ChirpZ(
+                blockLength: blockLength, transformLength: transformLength, firstBin: firstBin, binCount: binCount)
+            for segment in 0..<segments {
+                real.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                imaginary.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                var offset = 0
+                while offset < segmentLength {
+                    let count = min(blockLength, segmentLength - offset)
+                    signal.withUnsafeBufferPointer { x in
+                        block.withUnsafeMutableBufferPointer { b in
+                            let start = segment * hop + offset
+                            var c = 1.0, s = 0.0
+                            let (stepCos, stepSin) = (cos(angleStep), sin(angleStep))
+                            for j in 0..<count {
+                                let n = offset + j
+                                if j % 4096 == 0 { (c, s) = (cos(angleStep * Double(n)), sin(angleStep * Double(n))) }
+                                // SciPy's periodic Hann: 0.5 - 0.5 cos(2πn/M).
+                                let w = 0.5 - 0.5 * c
+                                if !energyCounted { windowEnergy += w * w }
+                                b[j] = (x[start + j] - mean) * w
+                                (c, s) = (c * stepCos - s * stepSin, c * stepSin + s * stepCos)
+                            }
+                        }
+                    }
+                    block.withUnsafeBufferPointer { b in
+                        real.withUnsafeMutableBufferPointer { re in
+                            imaginary.withUnsafeMutableBufferPointer { im in
+                                czt.accumulateBins(
+                                    of: b.baseAddress!, count: count, offset: offset, real: re.baseAddress!,
+                                    imaginary: im.baseAddress!)
+                            }
+                        }
+                    }
+                    offset += count
+                }
+                energyCounted = true
+                for m in 0..<binCount { power[firstBin + m] += real[m] * real[m] + imaginary[m] * imaginary[m] }
+            }
+            firstBin += binCount
+        }
+        return windowEnergy
     }
 
     /// Trapezoid integral of the PSD over bins with low ≤ f < high; nil when it is zero. Those

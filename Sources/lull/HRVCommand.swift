@@ -40,20 +40,14 @@ struct HRVCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
-        } catch {
-            throw CommandFailure("cannot read \(file): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
-        }
         let milliseconds: [Double]
         do {
-            milliseconds = try RRText.parse(text)
+            milliseconds = try RRFile.read(path: file)
         } catch {
-            throw CommandFailure("\(file): \(error)")
+            throw CommandFailure(error.description)
         }
         let (report, work) = AnalysisWork.analyse(
-            milliseconds, file: file, windowSeconds: window, stepSeconds: step ?? window, json: json)
+            consume milliseconds, file: file, windowSeconds: window, stepSeconds: step ?? window, json: json)
         if json {
             try report.writeJSON(windowParts: work.jsonParts()) { try writeStandardOutput($0) }
         } else {
@@ -75,7 +69,7 @@ private func writeStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) throws {
     }
 }
 
-/// A failure a user can act on: printed as one line "lull: …" with exit status 1.
+/// A failure a user can act on: printed as one line ("Error: …", ArgumentParser's form) with exit status 1.
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

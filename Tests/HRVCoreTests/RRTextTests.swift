@@ -72,3 +72,47 @@ import Testing
         #expect(RRTextError.notANumber(line: 3, text: "abc").description == "line 3: 'abc' is not a number")
     }
 }
+
+/// `lull hrv` reads files a chunk at a time: every way of cutting a text into chunks must read
+/// as the whole text does, values and errors alike.
+@Suite struct RRTextReaderTests {
+    static func read(_ text: String, chunk: Int) -> Result<[Double], RRTextError> {
+        let bytes = Array(text.utf8)
+        var reader = RRTextReader()
+        do throws(RRTextError) {
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + chunk)
+                try bytes[start..<end].withUnsafeBufferPointer { (b) throws(RRTextError) in try reader.read(b) }
+                start = end
+            }
+            return .success(try reader.finish())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test(arguments: [
+        "Time (s)\tRR (ms)\r\n0.812\t812\r\n1.602\t790\r\n2.403\t801\r\n# end\r\n",
+        "# a comment\n812\n\n  790.5 \r\n801 # trailing",
+        "0.812\r0.79\r0.801\r",
+        "800\n810\nabc\n820\n",
+        "800\r\n-5\r\n820\r\n",
+        "0.8\n0.81\n12.5\n",
+    ])
+    func everyChunkingReadsAsTheWholeText(_ text: String) {
+        let whole: Result<[Double], RRTextError>
+        do throws(RRTextError) { whole = .success(try RRText.parse(text)) } catch { whole = .failure(error) }
+        for chunk in 1...(text.utf8.count + 1) {
+            #expect(Self.read(text, chunk: chunk) == whole, "chunks of \(chunk) bytes")
+        }
+    }
+
+    /// A file with no line breaks is refused at the limit, not held whole.
+    @Test func anEndlessLineIsAnErrorAtTheLimit() {
+        let line = "800\n" + String(repeating: "8", count: RRText.maximumLineBytes + 10) + "\n810\n"
+        #expect(Self.read(line, chunk: 4096) == .failure(.lineTooLong(line: 2)))
+        #expect(Self.read(line, chunk: 1 << 20) == .failure(.lineTooLong(line: 2)))
+        #expect(throws: RRTextError.lineTooLong(line: 2)) { try RRText.parse(line) }
+    }
+}
