@@ -192,7 +192,10 @@ let package = Package(
         .testTarget(name: "AssessmentTests", dependencies: ["Assessment", "Session", "ListenerModel", "HRVCore", "Guidance"]),
         .testTarget(
             name: "LullCommandTests",
-            dependencies: ["SessionStore", "JournalReport", "StdinBeats", "ClinicStore", "ListenerModel"]
+            dependencies: [
+                "SessionStore", "JournalReport", "StdinBeats", "ClinicStore", "ListenerModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "LullConfigTests", dependencies: ["LullConfig", "Guidance"]),
         .testTarget(

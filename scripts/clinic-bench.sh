@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sync throughput into a local PostgreSQL 15 server: a private cluster on a Unix socket (as
 # ClinicStoreTests starts it), one 20-minute session, then 20 more in one pass; prints beats per
-# second and the store's bytes per session. Usage: scripts/clinic-bench.sh [LULL binary]
+# second and the store's bytes per session; then the same 20 from a second kiosk through a kiosk
+# login (row-level security checks every row, as on a clinic's server). Usage: scripts/clinic-bench.sh [LULL binary]
 # (default $LULL, else .build-tests/release/lull). Needs Debian's postgresql (scripts/deps.sh).
 set -euo pipefail
 lull=$(realpath "${1:-${LULL:-.build-tests/release/lull}}")
@@ -33,3 +34,15 @@ read -r sessions total_beats beat_bytes other_bytes < <("$bin/psql" -X -q -A -t 
             + pg_total_relation_size('music') + pg_total_relation_size('events')")
 echo "store: $sessions sessions, $total_beats beats; beats $(( beat_bytes / total_beats )) bytes each with their index;" \
     "$(( (beat_bytes + other_bytes) / sessions )) bytes per session in all"
+# The same sessions from a second kiosk, through its own login as a clinic's kiosks sync.
+LULL="$lull" bash "$(dirname "$0")/clinic-store.sh" "$url" kiosk bench_kiosk kiosk-bench >/dev/null
+second=$dir/kiosk-2.sqlite
+for seed in $(seq 2 21); do
+    LULL_KIOSK_ID=kiosk-bench "$lull" session --fast --minutes 20 --seed "$seed" --client bench --db "$second" >/dev/null
+done
+line=$("$lull" sync --db "$second" --to "postgres://bench_kiosk@/lull?host=$dir")
+beats=$(sed -E 's/.*\(([0-9]+) beats\).*/\1/' <<<"$line")
+ms=$(sed -E 's/.* in ([0-9]+) ms.*/\1/' <<<"$line")
+echo "through a kiosk login:   $line"
+echo "throughput: $(( beats * 1000 / (ms > 0 ? ms : 1) )) beats/s"
+

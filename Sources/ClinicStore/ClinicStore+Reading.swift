@@ -152,6 +152,65 @@ extension ClinicStore {
     }
 }
 
+extension ClinicStore {
+    /// Resonance assessments oldest first, as `SessionDatabase.assessments` lists them; `id` is the
+    /// store's own, `sessionID` the store's id of the recording while the store holds it.
+    public func assessments(client: String?, since: String?) async throws(ClinicStoreError) -> [StoredAssessment] {
+        try await run("list assessments") {
+            let rows = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT a.id, (SELECT s.id FROM sessions s WHERE s.uuid = a.session_uuid), a.client,
+                            \(Self.utcText("a.started_at")), a.breaths_per_min, a.confidence, a.reason,
+                            a.followed_pace, a.result, a.uuid::text
+                        FROM assessments a
+                        WHERE ($1::text IS NULL OR a.client = $1)
+                            AND ($2::timestamptz IS NULL OR a.started_at >= $2::timestamptz)
+                        ORDER BY a.started_at, a.id
+                        """,
+                    binds: Self.binds(client, since)),
+                logger: logger)
+            var listed: [(StoredAssessment, String)] = []
+            for try await row in rows {
+                let (id, sessionID, client, started, rate, confidence, reason) = try row.decode(
+                    (Int64, Int64?, String?, String, Double?, Double, String).self)
+                let c = row.makeRandomAccess()
+                listed.append(
+                    (
+                        StoredAssessment(
+                            id: id, sessionID: sessionID, client: client, startedAt: started, breathsPerMinute: rate,
+                            confidence: confidence, reason: reason, followedPace: try c[7].decode(Bool.self),
+                            resultJSON: try c[8].decode(String.self), steps: []),
+                        try c[9].decode(String.self)
+                    ))
+            }
+            var out: [StoredAssessment] = []
+            for (assessment, uuid) in listed {
+                var a = assessment
+                let steps = try await connection.query(
+                    """
+                    SELECT breaths_per_min, peak_trough_bpm, lf_peak_ms2, lf_ms2, peak_hz, rmssd_ms, coherence,
+                        phase_deg, artifact_pct, usable, followed, attempts
+                    FROM assessment_steps WHERE assessment_uuid = \(uuid)::uuid ORDER BY step_index
+                    """, logger: logger)
+                for try await row in steps {
+                    let (rate, peakTrough, lfPeak, lf, hz, rmssd, coherence) = try row.decode(
+                        (Double, Double?, Double?, Double?, Double?, Double?, Double?).self)
+                    let c = row.makeRandomAccess()
+                    a.steps.append(
+                        StoredAssessmentStep(
+                            breathsPerMinute: rate, peakTroughBPM: peakTrough, lfPeakMs2: lfPeak, lfMs2: lf, peakHz: hz,
+                            rmssdMilliseconds: rmssd, coherence: coherence, phaseDegrees: try c[7].decode(Double?.self),
+                            artifactPercent: try c[8].decode(Double.self), usable: try c[9].decode(Bool.self),
+                            followed: try c[10].decode(Bool.self), attempts: Int(try c[11].decode(Int32.self))))
+                }
+                out.append(a)
+            }
+            return out
+        }
+    }
+}
+
 /// The clinic store behind the synchronous `SessionReading` protocol, for the reading verbs
 /// (`lull sessions`, `report`, `export`), which run on the main thread: each call waits there for
 /// the asynchronous query, which runs on PostgresNIO's event loop, never blocking the task pool.
@@ -169,6 +228,10 @@ public final class ClinicStoreReader: SessionReading, Sendable {
 
     public func session(id: Int64) throws -> StoredSession? {
         try blockingWait { [store] in try await store.session(id: id) }
+    }
+
+    public func assessments(client: String?, since: String?) throws -> [StoredAssessment] {
+        try blockingWait { [store] in try await store.assessments(client: client, since: since) }
     }
 
     public func close() { blockingWait { [store] in await store.close() } }

@@ -143,9 +143,10 @@ public final class ClinicStore: Sendable {
     /// 65,535-parameter limit does not apply; this bounds one message to a few hundred kB.
     static let beatsPerStatement = 10_000
 
-    /// Stores one finished session and all its rows in one transaction; rows the store has already
-    /// (an earlier, unconfirmed attempt) are skipped by their natural keys. Returns what the store
-    /// holds of the session afterwards, read back after the commit.
+    /// Stores one finished session and all its rows in one transaction. A session the store has
+    /// already (an earlier attempt that committed but was not confirmed) is left as it is: its
+    /// rows went in with its session row. Returns what the store holds of the session afterwards,
+    /// read back after the commit.
     public func push(_ session: StoredSession) async throws(ClinicStoreError) -> SyncConfirmation {
         let r = session.record
         guard let uuid = r.uuid, let kiosk = r.kioskID else {
@@ -161,7 +162,7 @@ public final class ClinicStore: Sendable {
         }
         return try await run("session \(r.id) (\(uuid))") {
             try await connection.withTransaction(logger: logger) { c in
-                _ = try await c.query(
+                let inserted = try await c.query(
                     """
                     INSERT INTO sessions (uuid, kiosk_id, local_id, client, started_at, ended_at, source, strap,
                         settings, outcome, summary)
@@ -169,7 +170,11 @@ public final class ClinicStore: Sendable {
                         \(r.endedAt)::timestamptz, \(r.source), \(r.strap), \(r.settingsJSON), \(r.outcome),
                         \(r.summaryJSON))
                     ON CONFLICT (uuid) DO NOTHING
-                    """, logger: logger).collect()
+                    RETURNING 1
+                    """, logger: logger
+                ).collect()
+                // Already stored, with all its rows (they went in with it): nothing more to send.
+                guard !inserted.isEmpty else { return }
                 _ = try await c.query("SELECT lull_beats_partition(\(r.startedAt)::timestamptz)", logger: logger).collect()
                 var start = 0
                 while start < session.beats.count {
@@ -183,7 +188,6 @@ public final class ClinicStore: Sendable {
                             \(slice.map(\.rrMilliseconds)), \(slice.map(\.flag)), \(slice.map(\.contact)),
                             \(slice.map { Int16($0.decided.map { $0 ? 1 : 0 } ?? -1) }))
                             AS u(seq, t, rr, flag, contact, d)
-                        ON CONFLICT DO NOTHING
                         """, logger: logger).collect()
                     start += Self.beatsPerStatement
                 }
@@ -202,7 +206,6 @@ public final class ClinicStore: Sendable {
                         \(n(s.map(\.breathingRatePerMinute))), \(n(s.map(\.coherence))), \(n(s.map(\.lfMs2))),
                         \(n(s.map(\.hfMs2))), \(n(s.map(\.artifactPercent))))
                         AS u(seq, t, hr, rmssd, sdnn, br, coh, lf, hf, art)
-                    ON CONFLICT DO NOTHING
                     """, logger: logger).collect()
                 let m = session.music
                 _ = try await c.query(
@@ -214,7 +217,6 @@ public final class ClinicStore: Sendable {
                         \(m.map(\.tempoBPM)), \(m.map(\.loudnessLUFS)), \(m.map(\.swellBreathsPerMinute)),
                         \(m.map(\.swellDepthLU)), \(n(m.map(\.measuredLUFS))))
                         AS u(seq, t, phase, tempo, loud, swell, depth, measured)
-                    ON CONFLICT DO NOTHING
                     """, logger: logger).collect()
                 let e = session.events
                 _ = try await c.query(
@@ -224,7 +226,6 @@ public final class ClinicStore: Sendable {
                     FROM unnest(\(e.indices.map { Int32($0) }), \(e.map(\.seconds)), \(e.map(\.kind)),
                         \(e.map { $0.detail ?? "" }), \(e.map { $0.detail != nil }))
                         AS u(seq, t, kind, detail, has)
-                    ON CONFLICT DO NOTHING
                     """, logger: logger).collect()
             }
             return try await rowCounts(uuid: uuid)
@@ -248,15 +249,30 @@ public final class ClinicStore: Sendable {
 
     // MARK: Erasure
 
-    /// Deletes every session of `client` with all its rows (they cascade); returns sessions and beats.
+    /// Deletes every session of `client` with all its rows, and the client's assessments; returns
+    /// sessions and beats. (The rows have no foreign keys to cascade along: see `StoreSchema.v2`.)
     public func forget(client: String) async throws(ClinicStoreError) -> (sessions: Int, beats: Int) {
         try await run("forget") {
             try await connection.withTransaction(logger: logger) { c in
                 var beats = 0
                 for try await n in try await c.query(
-                    "SELECT count(*) FROM beats WHERE session_uuid IN (SELECT uuid FROM sessions WHERE client = \(client))",
+                    """
+                    WITH gone AS (
+                        DELETE FROM beats WHERE session_uuid IN (SELECT uuid FROM sessions WHERE client = \(client))
+                        RETURNING 1)
+                    SELECT count(*) FROM gone
+                    """,
                     logger: logger
                 ).decode(Int.self) { beats = n }
+                for table in ["snapshots", "music", "events"] {
+                    _ = try await c.query(
+                        PostgresQuery(
+                            unsafeSQL: "DELETE FROM \(table) WHERE session_uuid IN (SELECT uuid FROM sessions WHERE client = $1)",
+                            binds: Self.binds(client)),
+                        logger: logger
+                    ).collect()
+                }
+                _ = try await c.query("DELETE FROM assessments WHERE client = \(client)", logger: logger).collect()
                 var sessions = 0
                 for try await n in try await c.query(
                     "WITH gone AS (DELETE FROM sessions WHERE client = \(client) RETURNING 1) SELECT count(*) FROM gone",
@@ -264,6 +280,57 @@ public final class ClinicStore: Sendable {
                 ).decode(Int.self) { sessions = n }
                 return (sessions, beats)
             }
+        }
+    }
+
+    // MARK: Assessments
+
+    /// Stores one assessment and its steps in one transaction (one already stored is left as it
+    /// is); returns the steps the store holds of it, read back after the commit.
+    public func push(_ found: AssessmentForSync) async throws(ClinicStoreError) -> Int {
+        let a = found.assessment
+        let (uuid, kioskID, sessionUUID) = (found.uuid, found.kioskID, found.sessionUUID)
+        guard !connection.isClosed else {
+            throw ClinicStoreError("\(url): assessment \(a.id) (\(uuid)): the store closed the connection")
+        }
+        return try await run("assessment \(a.id) (\(uuid))") {
+            try await connection.withTransaction(logger: logger) { c in
+                let inserted = try await c.query(
+                    """
+                    INSERT INTO assessments (uuid, kiosk_id, local_id, session_uuid, client, started_at,
+                        breaths_per_min, confidence, reason, followed_pace, result)
+                    VALUES (\(uuid)::uuid, \(kioskID), \(a.id), \(sessionUUID)::uuid, \(a.client),
+                        \(a.startedAt)::timestamptz, \(a.breathsPerMinute), \(a.confidence), \(a.reason),
+                        \(a.followedPace), \(a.resultJSON))
+                    ON CONFLICT (uuid) DO NOTHING
+                    RETURNING 1
+                    """, logger: logger
+                ).collect()
+                guard !inserted.isEmpty, !a.steps.isEmpty else { return }
+                let s = a.steps
+                func n(_ values: [Double?]) -> [Double] { values.map { $0 ?? .nan } }
+                _ = try await c.query(
+                    """
+                    INSERT INTO assessment_steps (assessment_uuid, step_index, breaths_per_min, peak_trough_bpm,
+                        lf_peak_ms2, lf_ms2, peak_hz, rmssd_ms, coherence, phase_deg, artifact_pct, usable, followed,
+                        attempts)
+                    SELECT \(uuid)::uuid, u.i, u.rate, nullif(u.pt, 'NaN'), nullif(u.lfp, 'NaN'),
+                        nullif(u.lf, 'NaN'), nullif(u.hz, 'NaN'), nullif(u.rmssd, 'NaN'), nullif(u.coh, 'NaN'),
+                        nullif(u.phase, 'NaN'), u.art, u.usable, u.followed, u.attempts
+                    FROM unnest(\(s.indices.map { Int32($0) }), \(s.map(\.breathsPerMinute)), \(n(s.map(\.peakTroughBPM))),
+                        \(n(s.map(\.lfPeakMs2))), \(n(s.map(\.lfMs2))), \(n(s.map(\.peakHz))),
+                        \(n(s.map(\.rmssdMilliseconds))), \(n(s.map(\.coherence))), \(n(s.map(\.phaseDegrees))),
+                        \(s.map(\.artifactPercent)), \(s.map(\.usable)), \(s.map(\.followed)),
+                        \(s.map { Int32($0.attempts) }))
+                        AS u(i, rate, pt, lfp, lf, hz, rmssd, coh, phase, art, usable, followed, attempts)
+                    """, logger: logger
+                ).collect()
+            }
+            var steps = 0
+            for try await count in try await connection.query(
+                "SELECT count(*) FROM assessment_steps WHERE assessment_uuid = \(uuid)::uuid", logger: logger
+            ).decode(Int.self) { steps = count }
+            return steps
         }
     }
 }

@@ -10,6 +10,8 @@ public struct SyncOutcome: Sendable, Equatable {
     /// Sessions stored and confirmed in this pass.
     public var sessions = 0
     public var beats = 0
+    /// Resonance assessments stored and confirmed in this pass.
+    public var assessments = 0
     /// Finished sessions still waiting for the store after the pass (0 unless it failed midway).
     public var waiting = 0
 
@@ -67,6 +69,11 @@ public struct SessionSync: Sendable {
         try await Self.journal { [database, storeName] in try database.sessionsAwaitingSync(store: storeName).count }
     }
 
+    /// Resonance assessments this store has not confirmed.
+    public func assessmentsWaiting() async throws -> Int {
+        try await Self.journal { [database, storeName] in try database.assessmentsAwaitingSync(store: storeName).count }
+    }
+
     /// One pass: connects, sends what is waiting, disconnects. `progress` hears each stored session.
     /// With `deadlineSeconds`, a pass still running then is cancelled and its connection closed (a
     /// server that stopped answering, SIGSTOP or a dead route, would otherwise hold the pass
@@ -95,10 +102,12 @@ public struct SessionSync: Sendable {
     private func send(
         connected: ConnectedStore, progress: @Sendable (Int64, SyncConfirmation) -> Void
     ) async throws -> SyncOutcome {
-        let pending = try await Self.journal { [database, storeName] in try database.sessionsAwaitingSync(store: storeName) }
+        let (pending, pendingAssessments) = try await Self.journal { [database, storeName] in
+            (try database.sessionsAwaitingSync(store: storeName), try database.assessmentsAwaitingSync(store: storeName))
+        }
         var outcome = SyncOutcome()
         outcome.waiting = pending.count
-        guard !pending.isEmpty else { return outcome }
+        guard !pending.isEmpty || !pendingAssessments.isEmpty else { return outcome }
         let store = try await ClinicStore.connect(
             url, passwordFile: passwordFile, environment: environment, logger: logger)
         connected.store.withLock { $0 = store }
@@ -136,6 +145,27 @@ public struct SessionSync: Sendable {
                 outcome.beats += held.beats
                 outcome.waiting -= 1
                 progress(id, held)
+            }
+            // Assessments after the sessions, so the recording each names is in the store first.
+            for id in pendingAssessments {
+                try Task.checkCancellation()
+                guard let found = try await Self.journal({ [database] in try database.assessmentForSync(id: id) })
+                else { continue }  // forgotten meanwhile
+                let held = try await withDeadline(
+                    seconds: Self.pushDeadlineSeconds(beats: 0),
+                    onTimeout: { [url] in
+                        ClinicStoreError("\(url): assessment \(id): no answer from the store; it waits for the next pass")
+                    }
+                ) { try await store.push(found) }
+                guard held == found.assessment.steps.count else {
+                    throw ClinicStoreError(
+                        "\(url): assessment \(id): the store holds \(held) steps, the journal \(found.assessment.steps.count); "
+                            + "not confirmed")
+                }
+                try await Self.journal { [database, storeName] in
+                    try database.confirmAssessmentSync(assessmentID: id, store: storeName, steps: held)
+                }
+                outcome.assessments += 1
             }
         } catch {
             connected.store.withLock { $0 = nil }

@@ -29,7 +29,8 @@ struct ClinicSyncService: Service {
             while !Task.isCancelled {
                 if let waiting = try? await sync.waiting() {
                     state.syncWaiting(waiting)
-                    if waiting > 0 && ContinuousClock.now >= nextAttempt {
+                    let assessments = (try? await sync.assessmentsWaiting()) ?? 0
+                    if waiting + assessments > 0 && ContinuousClock.now >= nextAttempt {
                         do {
                             let outcome = try await sync.run(deadlineSeconds: Self.passDeadlineSeconds)
                             if failures > 0 { logger.notice("clinic store reachable again") }
@@ -37,7 +38,10 @@ struct ClinicSyncService: Service {
                             state.syncWaiting(outcome.waiting)
                             logger.info(
                                 "sessions sent to the clinic store",
-                                metadata: ["sessions": "\(outcome.sessions)", "beats": "\(outcome.beats)"])
+                                metadata: [
+                                    "sessions": "\(outcome.sessions)", "beats": "\(outcome.beats)",
+                                    "assessments": "\(outcome.assessments)",
+                                ])
                         } catch {
                             failures += 1
                             let wait = syncBackoffSeconds(failures: failures)

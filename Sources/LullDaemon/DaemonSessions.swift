@@ -164,7 +164,7 @@ final class DaemonSessions: Service, Sendable {
             state.sessionFinished(summary: summary, audio: audio)
             if let result = runner.engine.finishAssessment() {
                 Self.finishAssessment(
-                    result, client: request.client, sessionID: recorder.sessionID, journal: database, state: state,
+                    result, client: request.client, sessionID: recorder.recordedSessionID, journal: database, state: state,
                     logger: logger)
             }
             logger.info("session ended", metadata: ["id": "\(id)", "ended_early": "\(summary.endedEarly)"])

@@ -2,6 +2,15 @@
 import Foundation
 import GRDB
 
+/// An assessment with what identifies it beyond this journal: its UUID, its kiosk, and the UUID
+/// of its recording while the journal keeps that session.
+public struct AssessmentForSync: Sendable {
+    public var assessment: StoredAssessment
+    public var uuid: String
+    public var kioskID: String
+    public var sessionUUID: String?
+}
+
 /// One step of a stored assessment (the `steps` of the `resonance` line).
 public struct StoredAssessmentStep: Sendable, Equatable {
     public var breathsPerMinute: Double
@@ -80,12 +89,13 @@ extension SessionDatabase {
                 try db.execute(
                     sql: """
                         INSERT INTO assessments
-                            (session_id, client, started_at, breaths_per_min, confidence, reason, followed_pace, result)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            (session_id, client, started_at, breaths_per_min, confidence, reason, followed_pace, result,
+                            uuid, kiosk_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         a.sessionID, a.client, a.startedAt, a.breathsPerMinute, a.confidence, a.reason, a.followedPace,
-                        a.resultJSON,
+                        a.resultJSON, SessionIdentity.newUUID(), kioskID,
                     ])
                 let id = db.lastInsertedRowID
                 for (index, s) in a.steps.enumerated() {
@@ -113,15 +123,60 @@ extension SessionDatabase {
     public func assessments(client: String? = nil, since: String? = nil) throws(SessionJournalError)
         -> [StoredAssessment]
     {
+        try assessments(
+            where: "(?1 IS NULL OR client = ?1) AND (?2 IS NULL OR started_at >= ?2)", arguments: [client, since]
+        ).map(\.assessment)
+    }
+
+    /// One assessment as a clinic store keeps it.
+    public func assessmentForSync(id: Int64) throws(SessionJournalError) -> AssessmentForSync? {
+        try assessments(where: "id = ?1", arguments: [id]).first
+    }
+
+    /// Assessments the store named `store` has not confirmed, oldest first.
+    public func assessmentsAwaitingSync(store: String) throws(SessionJournalError) -> [Int64] {
+        do {
+            return try queue.read { db in
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM assessments a WHERE NOT EXISTS
+                            (SELECT 1 FROM assessment_sync_confirmations c WHERE c.assessment_id = a.id AND c.store = ?)
+                        ORDER BY started_at, id
+                        """, arguments: [store])
+            }
+        } catch {
+            throw .write(Self.describe(error))
+        }
+    }
+
+    /// Records that `store` holds the assessment with this many steps.
+    public func confirmAssessmentSync(assessmentID: Int64, store: String, steps: Int) throws(SessionJournalError) {
+        do {
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO assessment_sync_confirmations (assessment_id, store, steps, confirmed_at)
+                        VALUES (?, ?, ?, ?)
+                        """, arguments: [assessmentID, store, steps, SessionRecorder.timestamp(Date())])
+            }
+        } catch {
+            throw .write(Self.describe(error))
+        }
+    }
+
+    private func assessments(where condition: String, arguments: StatementArguments) throws(SessionJournalError)
+        -> [AssessmentForSync]
+    {
         do {
             return try queue.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT * FROM assessments
-                        WHERE (?1 IS NULL OR client = ?1) AND (?2 IS NULL OR started_at >= ?2)
+                        SELECT *, (SELECT uuid FROM sessions s WHERE s.id = assessments.session_id) AS session_uuid
+                        FROM assessments WHERE \(condition)
                         ORDER BY started_at, id
-                        """, arguments: [client, since]
+                        """, arguments: arguments
                 ).map { row in
                     let id: Int64 = row["id"]
                     let steps = try Row.fetchAll(
@@ -135,10 +190,13 @@ extension SessionDatabase {
                             artifactPercent: $0["artifact_pct"], usable: $0["usable"], followed: $0["followed"],
                             attempts: $0["attempts"])
                     }
-                    return StoredAssessment(
+                    let assessment = StoredAssessment(
                         id: id, sessionID: row["session_id"], client: row["client"], startedAt: row["started_at"],
                         breathsPerMinute: row["breaths_per_min"], confidence: row["confidence"], reason: row["reason"],
                         followedPace: row["followed_pace"], resultJSON: row["result"], steps: steps)
+                    return AssessmentForSync(
+                        assessment: assessment, uuid: row["uuid"], kioskID: row["kiosk_id"] ?? kioskID,
+                        sessionUUID: row["session_uuid"])
                 }
             }
         } catch {

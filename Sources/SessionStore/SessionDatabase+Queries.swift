@@ -119,12 +119,7 @@ extension SessionDatabase {
     /// A session's beats in the order they were delivered.
     public func beats(sessionID: Int64) throws(SessionJournalError) -> [StoredBeat] {
         do {
-            return try queue.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT t_s, rr_ms, flag, contact, decided FROM beats WHERE session_id = ? ORDER BY rowid",
-                    arguments: [sessionID]
-                ).map(Self.storedBeat)
-            }
+            return try queue.read { db in try Self.beats(db, sessionID: sessionID) }
         } catch {
             throw .read(path: path, reason: Self.describe(error))
         }

@@ -82,31 +82,40 @@ extension SessionDatabase {
                     id: row["id"], client: row["client"], startedAt: row["started_at"], endedAt: row["ended_at"],
                     source: row["source"], strap: row["strap"], settingsJSON: row["settings"], outcome: row["outcome"],
                     summaryJSON: row["summary"], uuid: row["uuid"], kioskID: row["kiosk_id"])
-                let beats = try Row.fetchAll(
-                    db, sql: "SELECT t_s, rr_ms, flag, contact, decided FROM beats WHERE session_id = ? ORDER BY rowid",
-                    arguments: [id]
-                ).map(Self.storedBeat)
-                let snapshots = try Row.fetchAll(
-                    db, sql: "SELECT * FROM snapshots WHERE session_id = ? ORDER BY rowid", arguments: [id]
-                ).map {
-                    SnapshotRow(
-                        seconds: $0["t_s"], heartRateBPM: $0["hr_bpm"], rmssdMilliseconds: $0["rmssd_ms"],
-                        sdnnMilliseconds: $0["sdnn_ms"], breathingRatePerMinute: $0["breathing_rate_per_min"],
-                        coherence: $0["coherence"], lfMs2: $0["lf_ms2"], hfMs2: $0["hf_ms2"],
-                        artifactPercent: $0["artifact_pct"])
+                // Columns by position, read from cursors: looking each up by name cost a lowercased
+                // string per column per row, most of what `lull sync` spent reading a session.
+                let beats = try Self.beats(db, sessionID: id)
+                var snapshots: [SnapshotRow] = []
+                let snapshotRows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT t_s, hr_bpm, rmssd_ms, sdnn_ms, breathing_rate_per_min, coherence, lf_ms2, hf_ms2,
+                            artifact_pct
+                        FROM snapshots WHERE session_id = ? ORDER BY rowid
+                        """, arguments: [id])
+                while let r = try snapshotRows.next() {
+                    snapshots.append(
+                        SnapshotRow(
+                            seconds: r[0], heartRateBPM: r[1], rmssdMilliseconds: r[2], sdnnMilliseconds: r[3],
+                            breathingRatePerMinute: r[4], coherence: r[5], lfMs2: r[6], hfMs2: r[7], artifactPercent: r[8]))
                 }
-                let music = try Row.fetchAll(
-                    db, sql: "SELECT * FROM music WHERE session_id = ? ORDER BY rowid", arguments: [id]
-                ).map {
-                    MusicRow(
-                        seconds: $0["t_s"], phase: $0["phase"], tempoBPM: $0["tempo_bpm"],
-                        loudnessLUFS: $0["loudness_lufs"], swellBreathsPerMinute: $0["swell_breaths_per_min"],
-                        swellDepthLU: $0["swell_lu"], measuredLUFS: $0["measured_lufs"])
+                var music: [MusicRow] = []
+                let musicRows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min, swell_lu, measured_lufs
+                        FROM music WHERE session_id = ? ORDER BY rowid
+                        """, arguments: [id])
+                while let r = try musicRows.next() {
+                    music.append(
+                        MusicRow(
+                            seconds: r[0], phase: r[1], tempoBPM: r[2], loudnessLUFS: r[3], swellBreathsPerMinute: r[4],
+                            swellDepthLU: r[5], measuredLUFS: r[6]))
                 }
-                let events = try Row.fetchAll(
-                    db, sql: "SELECT t_s, kind, detail FROM events WHERE session_id = ? ORDER BY rowid",
-                    arguments: [id]
-                ).map { StoredEvent(seconds: $0["t_s"], kind: $0["kind"], detail: $0["detail"]) }
+                var events: [StoredEvent] = []
+                let eventRows = try Row.fetchCursor(
+                    db, sql: "SELECT t_s, kind, detail FROM events WHERE session_id = ? ORDER BY rowid", arguments: [id])
+                while let r = try eventRows.next() { events.append(StoredEvent(seconds: r[0], kind: r[1], detail: r[2])) }
                 return StoredSession(record: record, beats: beats, snapshots: snapshots, music: music, events: events)
             }
         } catch {
@@ -114,9 +123,15 @@ extension SessionDatabase {
         }
     }
 
-    static func storedBeat(_ row: Row) -> StoredBeat {
-        StoredBeat(
-            seconds: row["t_s"], rrMilliseconds: row["rr_ms"], flag: row["flag"], contact: row["contact"],
-            decided: row["decided"])
+    /// A session's beats in the order they were delivered.
+    static func beats(_ db: Database, sessionID: Int64) throws -> [StoredBeat] {
+        var beats: [StoredBeat] = []
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT t_s, rr_ms, flag, contact, decided FROM beats WHERE session_id = ? ORDER BY rowid",
+            arguments: [sessionID])
+        while let r = try rows.next() {
+            beats.append(StoredBeat(seconds: r[0], rrMilliseconds: r[1], flag: r[2], contact: r[3], decided: r[4]))
+        }
+        return beats
     }
 }

@@ -100,7 +100,10 @@ extension SessionDatabase {
                                 (SELECT id FROM sessions WHERE client = ? AND outcome != 'running')
                             """, arguments: [client]) ?? 0
                 try db.execute(sql: "DELETE FROM sessions WHERE client = ? AND outcome != 'running'", arguments: [client])
-                return (db.changesCount, beats)
+                let sessions = db.changesCount
+                // The client's resonance assessments are theirs too (their steps and confirmations cascade).
+                try db.execute(sql: "DELETE FROM assessments WHERE client = ?", arguments: [client])
+                return (sessions, beats)
             }
         } catch {
             throw .write(Self.describe(error))

@@ -53,6 +53,7 @@ public final class SessionDatabase: Sendable {
             try migrator.migrate(queue)
             try queue.write { [kioskID = self.kioskID] db in
                 try db.execute(sql: "UPDATE sessions SET kiosk_id = ? WHERE kiosk_id IS NULL", arguments: [kioskID])
+                try db.execute(sql: "UPDATE assessments SET kiosk_id = ? WHERE kiosk_id IS NULL", arguments: [kioskID])
             }
         } catch let error as SessionJournalError {
             throw error

@@ -13,11 +13,6 @@ public protocol SessionReading {
     func assessments(client: String?, since: String?) throws -> [StoredAssessment]
 }
 
-extension SessionReading {
-    /// A store that keeps no assessments (the clinic store does not receive them yet) reports none.
-    public func assessments(client: String?, since: String?) throws -> [StoredAssessment] { [] }
-}
-
 extension SessionDatabase: SessionReading {
     public var location: String { path }
 }

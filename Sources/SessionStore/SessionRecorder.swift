@@ -83,7 +83,11 @@ private let monotonicOrigin = ContinuousClock.now
 /// memory until `retryClose()` writes them: what was committed before stays as it was.
 public final class SessionRecorder {
     public let database: SessionDatabase
+    /// The session being written; nil before it starts and once it is closed.
     public private(set) var sessionID: Int64?
+    /// The journal's id of the session this recorder wrote, kept after it is closed (what an
+    /// assessment names as its recording once the session has ended).
+    public private(set) var recordedSessionID: Int64?
     /// Rows written, for tests and the end-of-session line.
     public private(set) var committedRows = 0
     public private(set) var failedCommits = 0
@@ -157,6 +161,7 @@ public final class SessionRecorder {
                 return db.lastInsertedRowID
             }
             sessionID = id
+            recordedSessionID = id
             lastCommitSeconds = now()
             return id
         } catch {

@@ -83,15 +83,7 @@ enum SessionSchema {
         // confirmed of each session. Existing sessions get a random UUID here (RFC 9562 §5.4) and
         // their kiosk id when the journal is next opened with one (`SessionDatabase.init`).
         migrator.registerMigration("v3-clinic-identity") { db in
-            try db.execute(
-                sql: """
-                    ALTER TABLE sessions ADD COLUMN uuid TEXT;
-                    ALTER TABLE sessions ADD COLUMN kiosk_id TEXT;
-                    """)
-            for id in try Int64.fetchAll(db, sql: "SELECT id FROM sessions WHERE uuid IS NULL") {
-                try db.execute(
-                    sql: "UPDATE sessions SET uuid = ? WHERE id = ?", arguments: [SessionIdentity.newUUID(), id])
-            }
+            try addIdentity(db, table: "sessions")
             try db.execute(
                 sql: """
                     CREATE UNIQUE INDEX sessions_uuid ON sessions(uuid);
@@ -108,6 +100,36 @@ enum SessionSchema {
                     """)
         }
         registerAssessments(&migrator)
+        // Assessments for the clinic store: a UUID and the kiosk, as sessions have (existing ones
+        // get a random UUID here and their kiosk id when the journal is next opened with one), and
+        // what a store has confirmed of each (as `sync_confirmations` does for sessions).
+        migrator.registerMigration("assessment-sync") { db in
+            try addIdentity(db, table: "assessments")
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX assessments_uuid ON assessments(uuid);
+                    CREATE TABLE assessment_sync_confirmations (
+                        assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+                        store TEXT NOT NULL,
+                        steps INTEGER NOT NULL,
+                        confirmed_at TEXT NOT NULL,
+                        PRIMARY KEY (assessment_id, store)
+                    );
+                    """)
+        }
         return migrator
+    }
+
+    /// Adds `uuid` and `kiosk_id` to `table` and gives every existing row a random UUID
+    /// (RFC 9562 §5.4); kiosk ids are stamped when the journal is next opened with one.
+    private static func addIdentity(_ db: Database, table: String) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE \(table) ADD COLUMN uuid TEXT;
+                ALTER TABLE \(table) ADD COLUMN kiosk_id TEXT;
+                """)
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM \(table) WHERE uuid IS NULL") {
+            try db.execute(sql: "UPDATE \(table) SET uuid = ? WHERE id = ?", arguments: [SessionIdentity.newUUID(), id])
+        }
     }
 }

@@ -97,7 +97,7 @@ struct AssessCommand: AsyncParsableCommand {
                 summaryJSON: SessionRecordJSON.summaryJSON(summary, audio: audio))
             do {
                 try database.recordAssessment(
-                    AssessmentRecord.stored(result, line: line, client: common.client, startedAt: startedAt, sessionID: recorder.sessionID))
+                    AssessmentRecord.stored(result, line: line, client: common.client, startedAt: startedAt, sessionID: recorder.recordedSessionID))
             } catch {
                 throw CommandFailure("\(error)")
             }

@@ -98,8 +98,10 @@ struct SyncCommand: AsyncParsableCommand {
                 let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
                 failures = 0
                 SessionOutput.write(
-                    "sent \(outcome.sessions) session\(outcome.sessions == 1 ? "" : "s") (\(outcome.beats) beats) to \(url) "
-                        + "in \(Int(milliseconds.rounded())) ms; \(outcome.waiting) waiting")
+                    "sent \(outcome.sessions) session\(outcome.sessions == 1 ? "" : "s") (\(outcome.beats) beats)"
+                        + (outcome.assessments > 0
+                            ? " and \(outcome.assessments) assessment\(outcome.assessments == 1 ? "" : "s")" : "")
+                        + " to \(url) in \(Int(milliseconds.rounded())) ms; \(outcome.waiting) waiting")
             } catch {
                 failures += 1
                 let line = "lull: sync: \(ClinicStore.describe(error))"

@@ -267,6 +267,88 @@ struct ClinicStoreTests {
         #expect(try LullProcess.run(["forget", "--client", "c2", "--db", cluster.url(user: "dr_t")]).status != 0)
     }
 
+    /// Resonance assessments travel with the sessions: each once, read back through the same report
+    /// code as the kiosk's journal, kept to their own kiosk by row-level security, and erased with
+    /// their client.
+    @Test(.timeLimit(.minutes(5)))
+    func assessmentsSyncOnceAndReadBackAsTheJournalHasThem() throws {
+        let folder = try Self.scratch("clinic-assess")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cluster = try PostgresCluster()
+        let script = LullProcess.repositoryRoot.appendingPathComponent("scripts/clinic-store.sh").path
+        for arguments in [[cluster.url(), "migrate"], [cluster.url(), "kiosk", "room_a", "kiosk-a"]] {
+            let result = try PostgresCluster.capture(["env", "LULL=\(LullProcess.binary.path)", script] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
+        let journal = folder.appendingPathComponent("a.sqlite").path
+        for (seed, client) in [(7, "ann"), (3, "bea")] {
+            let assessed = try LullProcess.run(
+                ["assess", "--fast", "--seed", "\(seed)", "--step-minutes", "1", "--db", journal, "--client", client],
+                environment: ["LULL_KIOSK_ID": "kiosk-a"])
+            #expect(assessed.status == 0, "\(assessed.stderr)")
+        }
+        let url = cluster.url(user: "room_a")
+        let first = try Self.sync(journal, to: url)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("sent 2 sessions ("), "\(first.stdout)")
+        #expect(first.stdout.contains(" and 2 assessments to "), "\(first.stdout)")
+        let again = try Self.sync(journal, to: url)
+        #expect(again.stdout.hasPrefix("sent 0 sessions (0 beats) to "), "\(again.stdout)")
+        #expect(try cluster.psql("SELECT count(*) FROM assessments") == "2")
+        #expect(try cluster.psql("SELECT count(*) FROM assessment_steps") != "0")
+        // Each names the recording it was judged on, which the store holds.
+        #expect(try cluster.psql("SELECT count(*) FROM assessments a JOIN sessions s ON s.uuid = a.session_uuid") == "2")
+
+        // The same assessments, figure for figure, from the store as from the journal.
+        let local = try SessionDatabase(path: journal, kioskID: "kiosk-a").assessments()
+        let reader = try ClinicStoreReader(url: try StoreURL(parsing: cluster.url()), passwordFile: nil, environment: [:])
+        defer { reader.close() }
+        let stored = try reader.assessments(client: nil, since: nil)
+        func withoutIDs(_ list: [StoredAssessment]) -> [StoredAssessment] {
+            list.map {
+                var a = $0
+                a.id = 0
+                a.sessionID = a.sessionID == nil ? nil : 0
+                return a
+            }
+        }
+        #expect(local.count == 2)
+        #expect(local.allSatisfy { $0.sessionID != nil }, "each assessment names its recording")
+        #expect(withoutIDs(stored) == withoutIDs(local))
+        func assessmentSection(_ db: String) throws -> String {
+            let out = folder.appendingPathComponent("r-\(UUID().uuidString.prefix(6)).html").path
+            let made = try LullProcess.run(["report", "--db", db, "--client", "ann", "--out", out])
+            #expect(made.status == 0, "\(made.stderr)")
+            let html = try String(contentsOfFile: out, encoding: .utf8)
+            return html.components(separatedBy: "<section class=\"assessment\"").dropFirst().first?
+                .components(separatedBy: "</section>").first ?? ""
+        }
+        let fromJournal = try assessmentSection(journal)
+        #expect(fromJournal.contains("Breathing pace"))
+        #expect(try assessmentSection(cluster.url()) == fromJournal)
+
+        // Another kiosk's login sees none of them and cannot write one for kiosk-a.
+        let other = try PostgresCluster.capture(
+            ["env", "LULL=\(LullProcess.binary.path)", script, cluster.url(), "kiosk", "room_b", "kiosk-b"])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(try cluster.psql("SELECT count(*) FROM assessments", user: "room_b") == "0")
+        let forged = """
+            INSERT INTO assessments (uuid, kiosk_id, local_id, started_at, confidence, reason, followed_pace, result)
+            VALUES (gen_random_uuid(), 'kiosk-a', 99, now(), 1, 'x', true, '{}')
+            """
+        #expect(try cluster.psqlFailure(forged, user: "room_b")?.contains("row-level security") == true)
+
+        // Erasure takes the client's assessments too, in the store and in the journal.
+        let forgot = try LullProcess.run(["forget", "--client", "ann", "--db", cluster.url()])
+        #expect(forgot.status == 0, "\(forgot.stderr)")
+        #expect(try cluster.psql("SELECT count(*) FROM assessments WHERE client = 'ann'") == "0")
+        #expect(try cluster.psql("SELECT count(*) FROM assessment_steps") != "0")  // bea's
+        #expect(try cluster.psql("SELECT count(*) FROM assessment_steps s WHERE NOT EXISTS (SELECT 1 FROM assessments a WHERE a.uuid = s.assessment_uuid)") == "0")
+        #expect(try cluster.psql("SELECT count(*) FROM snapshots s WHERE NOT EXISTS (SELECT 1 FROM sessions x WHERE x.uuid = s.session_uuid)") == "0")
+        #expect(try LullProcess.run(["forget", "--client", "ann", "--db", journal]).status == 0)
+        #expect(try SessionDatabase(path: journal, kioskID: "kiosk-a").assessments(client: "ann").isEmpty)
+    }
+
     /// The daemon syncs as a service of its own: with the server frozen (SIGSTOP), its sync hangs,
     /// and the session's beats go on being committed to the journal every second; once the server
     /// runs again the waiting sessions go through and `lull status` says so.
