@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # postgresql: the clinic store's tests start a private server (initdb, pg_ctl); a kiosk itself
-# needs no server, so install.sh's packages (scripts/deps.sh alone) leave it out.
-scripts/deps.sh postgresql
+# needs no server, so install.sh's packages (scripts/deps.sh alone) leave it out. openssl: the
+# TLS test makes its own certificate authority.
+scripts/deps.sh postgresql openssl
 scratch=.build-tests
 flags=(-c release -Xswiftc -enable-testing --scratch-path "$scratch")
 log=$(mktemp)

@@ -84,11 +84,23 @@ public final class ClinicStore: Sendable {
             // PSQLError's own description is a placeholder ("Generic description to prevent
             // accidental leakage..."): say the code in words, and what lies under it.
             if error.code == .serverClosedConnection { return "the server closed the connection" }
-            if let underlying = error.underlying { return "\(error.code): \(describe(underlying))" }
+            if let underlying = error.underlying {
+                let said = describe(underlying)
+                return said.hasPrefix("TLS: ") ? said : "\(error.code): \(said)"
+            }
             return "\(error.code)"
         }
         if let error = error as? PostgresTransactionError {
             return describe(error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError ?? error)
+        }
+        // TLS verification (sslmode=verify-ca / verify-full) in words, not BoringSSL's codes.
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+            return "TLS: the server's certificate is not for this host name (sslmode=verify-full)"
+        }
+        if let error = error as? NIOSSLError, case .handshakeFailed(let reason) = error,
+            "\(reason)".contains("CERTIFICATE_VERIFY_FAILED")
+        {
+            return "TLS: the server's certificate is not signed by a trusted root (sslrootcert, else the system's)"
         }
         return "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
     }

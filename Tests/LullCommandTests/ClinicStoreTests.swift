@@ -349,6 +349,73 @@ struct ClinicStoreTests {
         #expect(try SessionDatabase(path: journal, kioskID: "kiosk-a").assessments(client: "ann").isEmpty)
     }
 
+    /// `sslmode` as libpq means it, against a server that serves TLS with a certificate from the
+    /// test's own authority for "localhost" and refuses plain TCP: verify-full connects only to the
+    /// name in the certificate and only through the given root; require encrypts unverified.
+    @Test(.timeLimit(.minutes(3)))
+    func tlsIsVerifiedWhenTheURLAsksForIt() throws {
+        let folder = try Self.scratch("clinic-tls")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        func openssl(_ arguments: [String]) throws {
+            let result = try PostgresCluster.capture(["openssl"] + arguments)
+            guard result.status == 0 else { throw ClusterError("openssl \(arguments[0]): \(result.stderr)") }
+        }
+        for (name, subject) in [("ca", "/CN=Lull test clinic CA"), ("other", "/CN=Someone else's CA")] {
+            try openssl([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", file("\(name).key"), "-out",
+                file("\(name).crt"), "-days", "2", "-subj", subject,
+            ])
+        }
+        try openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", file("server.key"), "-out", file("server.csr"), "-subj",
+            "/CN=localhost",
+        ])
+        try "subjectAltName = DNS:localhost\n".write(toFile: file("ext.cnf"), atomically: true, encoding: .utf8)
+        try openssl([
+            "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"),
+            "-CAcreateserial", "-out", file("server.crt"), "-days", "2", "-extfile", file("ext.cnf"),
+        ])
+        let cluster = try PostgresCluster(tls: .init(certificate: file("server.crt"), key: file("server.key")))
+        let port = try #require(cluster.tlsPort)
+
+        let verified = "postgres://postgres@localhost:\(port)/lull?sslmode=verify-full&sslrootcert=\(file("ca.crt"))"
+        let migrated = try LullProcess.run(["store", "migrate", "--db", verified])
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let journal = file("k.sqlite")
+        try Self.record(journal, kiosk: "kiosk-t", seeds: 1..<2, minutes: 1)
+        let synced = try Self.sync(journal, to: verified)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(synced.stdout.hasPrefix("sent 1 session ("), "\(synced.stdout)")
+        #expect(try cluster.psql("SELECT count(*) FROM sessions") == "1")
+
+        // That address takes TLS only: a plain connection is turned away by the server.
+        let plain = try LullProcess.run(["sessions", "--db", "postgres://postgres@127.0.0.1:\(port)/lull?sslmode=disable"])
+        #expect(plain.status != 0)
+        #expect(plain.stderr.contains("no encryption"), "\(plain.stderr)")
+        // The certificate names localhost, not 127.0.0.1; and it is not signed by another authority.
+        let wrongName = try LullProcess.run([
+            "sessions", "--db", "postgres://postgres@127.0.0.1:\(port)/lull?sslmode=verify-full&sslrootcert=\(file("ca.crt"))",
+        ])
+        #expect(wrongName.status != 0)
+        #expect(wrongName.stderr.split(separator: "\n").count == 1, "\(wrongName.stderr)")
+        #expect(wrongName.stderr.contains("certificate is not for this host name"), "\(wrongName.stderr)")
+        let wrongRoot = try LullProcess.run([
+            "sessions", "--db", "postgres://postgres@localhost:\(port)/lull?sslmode=verify-full&sslrootcert=\(file("other.crt"))",
+        ])
+        #expect(wrongRoot.status != 0)
+        #expect(wrongRoot.stderr.split(separator: "\n").count == 1, "\(wrongRoot.stderr)")
+        #expect(wrongRoot.stderr.contains("not signed by a trusted root"), "\(wrongRoot.stderr)")
+        // verify-ca checks the chain but not the name; require encrypts without checking either.
+        let chainOnly = try LullProcess.run([
+            "sessions", "--db", "postgres://postgres@127.0.0.1:\(port)/lull?sslmode=verify-ca&sslrootcert=\(file("ca.crt"))",
+        ])
+        #expect(chainOnly.status == 0, "\(chainOnly.stderr)")
+        let required = try LullProcess.run(["sessions", "--db", "postgres://postgres@127.0.0.1:\(port)/lull?sslmode=require"])
+        #expect(required.status == 0, "\(required.stderr)")
+        #expect(required.stdout.split(separator: "\n").count == 1)
+    }
+
     /// The daemon syncs as a service of its own: with the server frozen (SIGSTOP), its sync hangs,
     /// and the session's beats go on being committed to the journal every second; once the server
     /// runs again the waiting sessions go through and `lull status` says so.

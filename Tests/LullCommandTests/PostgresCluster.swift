@@ -15,19 +15,65 @@ final class PostgresCluster: Sendable {
     var data: String { folder.appendingPathComponent("data").path }
     var log: String { folder.appendingPathComponent("server.log").path }
     private let asPostgres = getuid() == 0
+    /// With TLS: the TCP port on 127.0.0.1, where only TLS connections are let in.
+    let tlsPort: Int?
 
     /// `postgres://USER@/DB?host=FOLDER`.
     func url(user: String = "postgres", database: String = "lull") -> String {
-        "postgres://\(user)@/\(database)?host=\(socketDirectory)"
+        "postgres://\(user)@/\(database)?host=\(socketDirectory)" + (tlsPort.map { "&port=\($0)" } ?? "")
     }
 
-    init() throws {
+    /// The server's port (its Unix socket is named by it too).
+    var port: Int { tlsPort ?? 5432 }
+
+    /// A server certificate and key (PEM files) for the cluster to serve TLS with.
+    struct TLSFiles {
+        var certificate: String
+        var key: String
+    }
+
+    /// - Parameter tls: also listen on 127.0.0.1 (a free port) with TLS, refusing plain TCP there.
+    init(tls: TLSFiles? = nil) throws {
         folder = URL(fileURLWithPath: "/tmp/lull-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if asPostgres { try Self.shell(["chown", "postgres:postgres", folder.path]) }
+        tlsPort = tls == nil ? nil : try Self.freePort()
         try run(["\(Self.bin)/initdb", "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"])
+        if let tls {
+            // The server reads its key as its own user, and only from a file no one else can read.
+            let certificate = folder.appendingPathComponent("server.crt").path
+            let key = folder.appendingPathComponent("server.key").path
+            try Self.shell(["cp", tls.certificate, certificate])
+            try Self.shell(["cp", tls.key, key])
+            try Self.shell(["chmod", "600", key])
+            if asPostgres { try Self.shell(["chown", "postgres:postgres", certificate, key]) }
+            let hba = try String(contentsOfFile: "\(data)/pg_hba.conf", encoding: .utf8)
+            let rules = "hostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n"
+            try (rules + hba).write(toFile: "\(data)/pg_hba.conf", atomically: false, encoding: .utf8)
+            try (try String(contentsOfFile: "\(data)/postgresql.conf", encoding: .utf8)
+                + "\nssl = on\nssl_cert_file = '\(certificate)'\nssl_key_file = '\(key)'\n")
+                .write(toFile: "\(data)/postgresql.conf", atomically: false, encoding: .utf8)
+        }
         try start()
         try psql("CREATE DATABASE lull", database: "postgres")
+    }
+
+    /// A TCP port nothing listens on now (the kernel's pick for port 0).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ClusterError("socket: \(errno)") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard bound else { throw ClusterError("bind: \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     deinit {
@@ -40,7 +86,8 @@ final class PostgresCluster: Sendable {
     func start() throws {
         try run([
             "\(Self.bin)/pg_ctl", "-D", data, "-l", log, "-w", "-t", "60", "-o",
-            "-c listen_addresses='' -c unix_socket_directories='\(socketDirectory)'", "start",
+            "-c listen_addresses='\(tlsPort == nil ? "" : "127.0.0.1")' -c port=\(port) "
+                + "-c unix_socket_directories='\(socketDirectory)'", "start",
         ])
     }
 
@@ -57,7 +104,7 @@ final class PostgresCluster: Sendable {
     @discardableResult
     func psql(_ sql: String, user: String = "postgres", database: String = "lull") throws -> String {
         let result = try Self.capture([
-            "\(Self.bin)/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory,
+            "\(Self.bin)/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory, "-p", "\(port)",
             "-U", user, "-d", database, "-c", sql,
         ])
         guard result.status == 0 else { throw ClusterError("psql: \(result.stderr)") }
@@ -67,7 +114,7 @@ final class PostgresCluster: Sendable {
     /// psql's exit status and error text for SQL that is expected to fail.
     func psqlFailure(_ sql: String, user: String) throws -> String? {
         let result = try Self.capture([
-            "\(Self.bin)/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory,
+            "\(Self.bin)/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory, "-p", "\(port)",
             "-U", user, "-d", "lull", "-c", sql,
         ])
         return result.status == 0 ? nil : result.stderr
