@@ -4,11 +4,13 @@
 session's CPU and resident memory with the strap emulator as the strap and ALSA's null device.
 
     swift build -c release
-    python3 scripts/bench-daemon.py [--lull PATH] [--runs 10] [--minutes 10]
+    python3 scripts/bench-daemon.py [--lull PATH] [--runs 10] [--minutes 10] [--sync-to URL]
 
 Startup is timed from spawn to the READY=1 datagram on a notify socket this script binds, as
 systemd would receive it. CPU is the daemon's utime+stime (/proc/PID/stat) over wall time while a
 60-minute session runs; memory is VmRSS sampled every 10 s, VmHWM (the peak), RssAnon and Pss at the end.
+With --sync-to, the daemon also has `journal.sync_to` (its clinic-store sync service runs beside the
+session): run it with and without to see what the sync costs the session.
 """
 import argparse
 import json
@@ -43,9 +45,10 @@ def start_daemon(lull, folder, yaml, env_extra=None):
             return process, time.perf_counter() - t0, notify
 
 
-def base_yaml(folder, strap, device):
+def base_yaml(folder, strap, device, sync_to=None):
     return (f'strap:\n  address: "{strap}"\naudio:\n  device: "{device}"\n'
-            f'control:\n  socket_path: "{folder}/control.sock"\njournal:\n  path: "{folder}/lull.sqlite"\n')
+            f'control:\n  socket_path: "{folder}/control.sock"\njournal:\n  path: "{folder}/lull.sqlite"\n'
+            + (f'  sync_to: "{sync_to}"\n' if sync_to else ''))
 
 
 def cpu_seconds(pid):
@@ -70,6 +73,7 @@ def main():
     parser.add_argument("--lull", default=".build/release/lull")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--sync-to", default=None, help="a clinic store URL for journal.sync_to")
     args = parser.parse_args()
     lull = os.path.abspath(args.lull)
 
@@ -90,7 +94,7 @@ def main():
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while not os.path.exists(strap):
             time.sleep(0.05)
-        process, _, notify = start_daemon(lull, folder, base_yaml(folder, f"unix:{strap}", "null"))
+        process, _, notify = start_daemon(lull, folder, base_yaml(folder, f"unix:{strap}", "null", args.sync_to))
         pid = process.pid
         idle_cpu0, idle_t0 = cpu_seconds(pid), time.monotonic()
         time.sleep(30)
