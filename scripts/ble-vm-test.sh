@@ -39,6 +39,9 @@ work=$(mktemp -d /tmp/lull-ble-vm.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # The initramfs: busybox, the modules virtio-9p needs, and an init that mounts the host's root.
+# The host's root spans several filesystems (/proc, /sys, /dev are mounts of their own): QEMU's
+# multidevs=remap keeps their inode numbers apart in the guest. Without it they collided, and the
+# initramfs' /sys was moved onto the guest's /proc.
 initramfs=$work/initramfs
 mkdir -p "$initramfs"/{bin,proc,sys,dev,newroot,modules}
 cp /bin/busybox "$initramfs/bin/busybox"
@@ -82,7 +85,7 @@ for mode in "${modes[@]}"; do
     timeout 900 qemu-system-x86_64 "${accel[@]}" -machine q35 -m 1536 -smp 2 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$work/initramfs.gz" \
         -append "console=ttyS0 quiet loglevel=3 panic=-1 LULL_ROOT=$root LULL=$lull LULL_MODE=$mode LULL_CHECKS=${LULL_CHECKS:-all}" \
-        -fsdev local,id=hostroot,path=/,security_model=none,readonly=on \
+        -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
         -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot </dev/null >"$log" 2>&1 || true
     tr -d '\r' <"$log" | grep -E '^(PASS|FAIL|SKIP|INFO) ' | sed "s/^/[$mode] /" || true
     if ! grep -q '^ble-vm: done' <(tr -d '\r' <"$log"); then

@@ -33,6 +33,11 @@ bash scripts/systemd-test.sh --binary "$PWD/$scratch/release/lull"
 # The kiosk page in headless Chromium through Selenium (test tooling in .venv-kiosk), against this
 # build's daemon (about a minute).
 LULL="$PWD/$scratch/release/lull" bash scripts/kiosk-test.sh
+# Straps on the kernel's Bluetooth and BlueZ: Debian's kernel under QEMU (software emulation) with
+# btvirt's LE-only 4.x and dual-mode 5.x controllers, bluetoothd and a D-Bus heart-rate peripheral;
+# lull's scan, strap by address, auto and name pattern, and 10 link drops (about 6 minutes; it
+# skips, saying so, where QEMU cannot run).
+LULL="$PWD/$scratch/release/lull" bash scripts/ble-vm-test.sh
 
 # Many tests wait on real processes and sockets synchronously, each holding one of Swift
 # concurrency's cooperative threads (one per core). Swift Testing admits up to twice as many test
