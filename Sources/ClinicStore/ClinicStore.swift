@@ -151,6 +151,16 @@ public final class ClinicStore: Sendable {
 
     // MARK: Sending
 
+    /// Optional columns bound as arrays: nil travels as NaN, which the statements turn back into
+    /// NULL (`nullif(x, 'NaN')`; the journal stores no NaN, SessionRecorder writes NULL for it).
+    static func nanForNil(_ values: [Double?]) -> [Double] { values.map { $0 ?? .nan } }
+
+    /// A connection the server closed while it was idle (a crash between two pushes) takes no
+    /// more queries: PostgresNIO's next query on it was seen to wait for good.
+    private func requireOpen(_ what: String) throws(ClinicStoreError) {
+        guard !connection.isClosed else { throw ClinicStoreError("\(url): \(what): the store closed the connection") }
+    }
+
     /// Rows per INSERT of beats: one statement binds each column as one array (`unnest`), so the
     /// 65,535-parameter limit does not apply; this bounds one message to a few hundred kB.
     static let beatsPerStatement = 10_000
@@ -167,11 +177,7 @@ public final class ClinicStore: Sendable {
         // Every statement's result is read to its end (`collect()`): a result left unread holds the
         // connection's next query back, and when the server went away in that state the waiting
         // query was never failed (lull sync hung until its deadline).
-        // A connection the server closed while it was idle (a crash between two sessions) takes
-        // no more queries: PostgresNIO's next query on it was seen to wait for good.
-        guard !connection.isClosed else {
-            throw ClinicStoreError("\(url): session \(r.id) (\(uuid)): the store closed the connection")
-        }
+        try requireOpen("session \(r.id) (\(uuid))")
         return try await run("session \(r.id) (\(uuid))") {
             try await connection.withTransaction(logger: logger) { c in
                 let inserted = try await c.query(
@@ -204,8 +210,6 @@ public final class ClinicStore: Sendable {
                     start += Self.beatsPerStatement
                 }
                 let s = session.snapshots
-                // nil travels as NaN (the journal stores no NaN: SessionRecorder writes NULL for it).
-                func n(_ values: [Double?]) -> [Double] { values.map { $0 ?? .nan } }
                 _ = try await c.query(
                     """
                     INSERT INTO snapshots (session_uuid, seq, t_s, hr_bpm, rmssd_ms, sdnn_ms, breathing_rate_per_min,
@@ -213,10 +217,11 @@ public final class ClinicStore: Sendable {
                     SELECT \(uuid)::uuid, u.seq, u.t, nullif(u.hr, 'NaN'), nullif(u.rmssd, 'NaN'),
                         nullif(u.sdnn, 'NaN'), nullif(u.br, 'NaN'), nullif(u.coh, 'NaN'), nullif(u.lf, 'NaN'),
                         nullif(u.hf, 'NaN'), nullif(u.art, 'NaN')
-                    FROM unnest(\(s.indices.map { Int32($0) }), \(s.map(\.seconds)), \(n(s.map(\.heartRateBPM))),
-                        \(n(s.map(\.rmssdMilliseconds))), \(n(s.map(\.sdnnMilliseconds))),
-                        \(n(s.map(\.breathingRatePerMinute))), \(n(s.map(\.coherence))), \(n(s.map(\.lfMs2))),
-                        \(n(s.map(\.hfMs2))), \(n(s.map(\.artifactPercent))))
+                    FROM unnest(\(s.indices.map { Int32($0) }), \(s.map(\.seconds)),
+                        \(Self.nanForNil(s.map(\.heartRateBPM))), \(Self.nanForNil(s.map(\.rmssdMilliseconds))),
+                        \(Self.nanForNil(s.map(\.sdnnMilliseconds))), \(Self.nanForNil(s.map(\.breathingRatePerMinute))),
+                        \(Self.nanForNil(s.map(\.coherence))), \(Self.nanForNil(s.map(\.lfMs2))),
+                        \(Self.nanForNil(s.map(\.hfMs2))), \(Self.nanForNil(s.map(\.artifactPercent))))
                         AS u(seq, t, hr, rmssd, sdnn, br, coh, lf, hf, art)
                     """, logger: logger).collect()
                 let m = session.music
@@ -227,7 +232,7 @@ public final class ClinicStore: Sendable {
                     SELECT \(uuid)::uuid, u.seq, u.t, u.phase, u.tempo, u.loud, u.swell, u.depth, nullif(u.measured, 'NaN')
                     FROM unnest(\(m.indices.map { Int32($0) }), \(m.map(\.seconds)), \(m.map(\.phase)),
                         \(m.map(\.tempoBPM)), \(m.map(\.loudnessLUFS)), \(m.map(\.swellBreathsPerMinute)),
-                        \(m.map(\.swellDepthLU)), \(n(m.map(\.measuredLUFS))))
+                        \(m.map(\.swellDepthLU)), \(Self.nanForNil(m.map(\.measuredLUFS))))
                         AS u(seq, t, phase, tempo, loud, swell, depth, measured)
                     """, logger: logger).collect()
                 let e = session.events
@@ -302,9 +307,7 @@ public final class ClinicStore: Sendable {
     public func push(_ found: AssessmentForSync) async throws(ClinicStoreError) -> Int {
         let a = found.assessment
         let (uuid, kioskID, sessionUUID) = (found.uuid, found.kioskID, found.sessionUUID)
-        guard !connection.isClosed else {
-            throw ClinicStoreError("\(url): assessment \(a.id) (\(uuid)): the store closed the connection")
-        }
+        try requireOpen("assessment \(a.id) (\(uuid))")
         return try await run("assessment \(a.id) (\(uuid))") {
             try await connection.withTransaction(logger: logger) { c in
                 let inserted = try await c.query(
@@ -320,7 +323,6 @@ public final class ClinicStore: Sendable {
                 ).collect()
                 guard !inserted.isEmpty, !a.steps.isEmpty else { return }
                 let s = a.steps
-                func n(_ values: [Double?]) -> [Double] { values.map { $0 ?? .nan } }
                 _ = try await c.query(
                     """
                     INSERT INTO assessment_steps (assessment_uuid, step_index, breaths_per_min, peak_trough_bpm,
@@ -329,9 +331,11 @@ public final class ClinicStore: Sendable {
                     SELECT \(uuid)::uuid, u.i, u.rate, nullif(u.pt, 'NaN'), nullif(u.lfp, 'NaN'),
                         nullif(u.lf, 'NaN'), nullif(u.hz, 'NaN'), nullif(u.rmssd, 'NaN'), nullif(u.coh, 'NaN'),
                         nullif(u.phase, 'NaN'), u.art, u.usable, u.followed, u.attempts
-                    FROM unnest(\(s.indices.map { Int32($0) }), \(s.map(\.breathsPerMinute)), \(n(s.map(\.peakTroughBPM))),
-                        \(n(s.map(\.lfPeakMs2))), \(n(s.map(\.lfMs2))), \(n(s.map(\.peakHz))),
-                        \(n(s.map(\.rmssdMilliseconds))), \(n(s.map(\.coherence))), \(n(s.map(\.phaseDegrees))),
+                    FROM unnest(\(s.indices.map { Int32($0) }), \(s.map(\.breathsPerMinute)),
+                        \(Self.nanForNil(s.map(\.peakTroughBPM))), \(Self.nanForNil(s.map(\.lfPeakMs2))),
+                        \(Self.nanForNil(s.map(\.lfMs2))), \(Self.nanForNil(s.map(\.peakHz))),
+                        \(Self.nanForNil(s.map(\.rmssdMilliseconds))), \(Self.nanForNil(s.map(\.coherence))),
+                        \(Self.nanForNil(s.map(\.phaseDegrees))),
                         \(s.map(\.artifactPercent)), \(s.map(\.usable)), \(s.map(\.followed)),
                         \(s.map { Int32($0.attempts) }))
                         AS u(i, rate, pt, lfp, lf, hz, rmssd, coh, phase, art, usable, followed, attempts)

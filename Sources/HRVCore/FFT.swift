@@ -71,8 +71,9 @@ struct FFT<Scalar: FFTScalar & SIMDScalar>: Sendable where Scalar.Element == Sca
             spans.append(span)
             offsets.append(t.count)
             for m in 1...3 {
-                for j in 0..<quarter { t.append(Scalar(twiddle(m * j * stride).0)) }
-                for j in 0..<quarter { t.append(Scalar(twiddle(m * j * stride).1)) }
+                let values = (0..<quarter).map { twiddle(m * $0 * stride) }
+                t.append(contentsOf: values.lazy.map { Scalar($0.0) })
+                t.append(contentsOf: values.lazy.map { Scalar($0.1) })
             }
             span *= 4
         }

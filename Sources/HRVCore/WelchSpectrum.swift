@@ -170,6 +170,7 @@ public struct WelchSpectrum: Sendable {
         var real = [Double](repeating: 0, count: blocking.blockBins)
         var imaginary = [Double](repeating: 0, count: blocking.blockBins)
         let angleStep = 2 * Double.pi / Double(segmentLength)
+        let (stepCos, stepSin) = (cos(angleStep), sin(angleStep))
         var windowEnergy = 0.0
         var energyCounted = false
         var firstBin = 0
@@ -187,7 +188,6 @@ public struct WelchSpectrum: Sendable {
                         block.withUnsafeMutableBufferPointer { b in
                             let start = segment * hop + offset
                             var c = 1.0, s = 0.0
-                            let (stepCos, stepSin) = (cos(angleStep), sin(angleStep))
                             for j in 0..<count {
                                 let n = offset + j
                                 if j % 4096 == 0 { (c, s) = (cos(angleStep * Double(n)), sin(angleStep * Double(n))) }

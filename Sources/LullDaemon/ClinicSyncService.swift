@@ -29,8 +29,10 @@ struct ClinicSyncService: Service {
             while !Task.isCancelled {
                 if let waiting = try? await sync.waiting() {
                     state.syncWaiting(waiting)
-                    let assessments = (try? await sync.assessmentsWaiting()) ?? 0
-                    if waiting + assessments > 0 && ContinuousClock.now >= nextAttempt {
+                    // Assessments are asked about only when no session waits (a pass sends both).
+                    var hasWork = waiting > 0
+                    if !hasWork { hasWork = ((try? await sync.assessmentsWaiting()) ?? 0) > 0 }
+                    if hasWork && ContinuousClock.now >= nextAttempt {
                         do {
                             let outcome = try await sync.run(deadlineSeconds: Self.passDeadlineSeconds)
                             if failures > 0 { logger.notice("clinic store reachable again") }
