@@ -75,6 +75,13 @@ def wait_for(what, predicate, timeout_s, every_s=0.1):
     raise Failure(f"timed out after {timeout_s} s waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
 
 
+def running_with_id(status):
+    """The status once the session's journal row exists. The daemon says "running" as soon as it
+    accepts a start, and names the session's id a moment later, when the recording has begun."""
+    session = status.get("session") or {}
+    return status if status["state"] == "running" and session.get("id") is not None else None
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -390,8 +397,8 @@ kiosk:
         b.driver.find_element(By.CSS_SELECTOR, '#durations button[data-minutes="10"]').click()
         b.by_id("client").send_keys(CLIENT_CODE)
         b.by_id("start-button").click()
-        status = wait_for("GET /api/status to say running",
-                          lambda: (lambda s: s if s["state"] == "running" else None)(json_get(self.port, "/api/status")), 15)
+        status = wait_for("GET /api/status to say running, with the session's journal id",
+                          lambda: running_with_id(json_get(self.port, "/api/status")), 15)
         session = status["session"]
         check(session["minutes"] == 10, f"the session runs {session['minutes']} minutes, not the 10 chosen")
         check(session.get("client") == CLIENT_CODE, f"the session's client is {session.get('client')!r}")
@@ -553,10 +560,9 @@ kiosk:
         check(b.text("assess-button") == "Find my breathing pace", f"the button says {b.text('assess-button')!r}")
         b.by_id("client").send_keys(CLIENT_CODE)
         b.by_id("assess-button").click()
-        status = wait_for("GET /api/status to say running",
-                          lambda: (lambda s: s if s["state"] == "running" else None)(json_get(self.port, "/api/status")), 15)
-        assess_id = status["session"].get("id")
-        check(assess_id is not None, "the assessment is not recorded")
+        status = wait_for("GET /api/status to say running, with the session's journal id",
+                          lambda: running_with_id(json_get(self.port, "/api/status")), 15)
+        assess_id = status["session"]["id"]
         # Settle a minute, then five paced steps of 2 minutes: 11 minutes of session time.
         step_words = wait_for("the step in words", lambda: (lambda w: w if w and w.startswith("step ") else None)(
             b.text("phase-words")), 60 * 3 / self.args.time_scale + 20)
