@@ -130,16 +130,16 @@ extension ClinicStore {
                         breathingRatePerMinute: br, coherence: coh, lfMs2: lf, hfMs2: hf, artifactPercent: art))
             }
             var music: [MusicRow] = []
-            for try await (t, phase, tempo, loudness, swell, depth, measured) in try await connection.query(
+            for try await (t, phase, tempo, loudness, swell, depth, measured, tension) in try await connection.query(
                 """
-                SELECT t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min, swell_lu, measured_lufs
+                SELECT t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min, swell_lu, measured_lufs, tension
                 FROM music WHERE session_uuid = \(uuid)::uuid ORDER BY seq
                 """, logger: logger
-            ).decode((Double, String, Double, Double, Double, Double, Double?).self) {
+            ).decode((Double, String, Double, Double, Double, Double, Double?, Double?).self) {
                 music.append(
                     MusicRow(
                         seconds: t, phase: phase, tempoBPM: tempo, loudnessLUFS: loudness,
-                        swellBreathsPerMinute: swell, swellDepthLU: depth, measuredLUFS: measured))
+                        swellBreathsPerMinute: swell, swellDepthLU: depth, measuredLUFS: measured, tension: tension))
             }
             var events: [StoredEvent] = []
             for try await (t, kind, detail) in try await connection.query(

@@ -228,12 +228,14 @@ public final class ClinicStore: Sendable {
                 _ = try await c.query(
                     """
                     INSERT INTO music (session_uuid, seq, t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min,
-                        swell_lu, measured_lufs)
-                    SELECT \(uuid)::uuid, u.seq, u.t, u.phase, u.tempo, u.loud, u.swell, u.depth, nullif(u.measured, 'NaN')
+                        swell_lu, measured_lufs, tension)
+                    SELECT \(uuid)::uuid, u.seq, u.t, u.phase, u.tempo, u.loud, u.swell, u.depth, nullif(u.measured, 'NaN'),
+                        nullif(u.tension, 'NaN')
                     FROM unnest(\(m.indices.map { Int32($0) }), \(m.map(\.seconds)), \(m.map(\.phase)),
                         \(m.map(\.tempoBPM)), \(m.map(\.loudnessLUFS)), \(m.map(\.swellBreathsPerMinute)),
-                        \(m.map(\.swellDepthLU)), \(Self.nanForNil(m.map(\.measuredLUFS))))
-                        AS u(seq, t, phase, tempo, loud, swell, depth, measured)
+                        \(m.map(\.swellDepthLU)), \(Self.nanForNil(m.map(\.measuredLUFS))),
+                        \(Self.nanForNil(m.map(\.tension))))
+                        AS u(seq, t, phase, tempo, loud, swell, depth, measured, tension)
                     """, logger: logger).collect()
                 let e = session.events
                 _ = try await c.query(

@@ -24,6 +24,7 @@ enum StoreSchema {
     static let migrations: [(version: Int, name: String, statements: [String])] = [
         (1, "sessions-beats-rls", v1),
         (2, "assessments-children-unchecked", v2),
+        (3, "music-tension", v3),
     ]
 
     static let lockKey: Int64 = 0x4C75_6C6C_5354  // "LullST"
@@ -280,4 +281,8 @@ enum StoreSchema {
             "CREATE POLICY therapist_reads ON assessments FOR SELECT TO lull_therapist USING (true)",
             "CREATE POLICY therapist_reads ON assessment_steps FOR SELECT TO lull_therapist USING (true)",
         ]
+
+    /// The music's tension beside tempo and loudness (journal migration "music-tension"); rows of
+    /// sessions recorded before it have none.
+    static let v3 = ["ALTER TABLE music ADD COLUMN tension double precision"]
 }

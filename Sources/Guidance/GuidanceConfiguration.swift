@@ -92,6 +92,22 @@ public struct GuidanceConfiguration: Sendable, Equatable {
     public var closeBrightness: Double = 0.15
     public var maxBrightnessSlewPerMinute: Double = 0.1
 
+    // MARK: Tension (the music's 0 calm ... 1 tense axis)
+
+    /// Hard bound: tension never moves faster than this (a rung of the mode ladder is 0.2 wide, so
+    /// at most one rung every two minutes).
+    public var maxTensionSlewPerMinute: Double = 0.1
+    /// Pace of the lead toward calm while the listener follows.
+    public var leadTensionPerMinute: Double = 0.1
+    /// Where the lead and the close take the tension, and the calm end of the matched scale
+    /// (`TensionReference.tension`): ionian, long chords, a sparse low melody.
+    public var calmTension: Double = 0.1
+    /// Without evidence that the listener is calmer the lead stops this far below the matched
+    /// tension (a rung and a half), as the tempo stops at `unconfirmedTempoDropFraction`.
+    public var unconfirmedTensionDrop: Double = 0.3
+    /// Tension before the first heart rate (nothing is heard then): the piece's default.
+    public var initialTension: Double = 0.3
+
     // MARK: Judging the listener
 
     /// Time constants of the fast and slow trends of HR, RMSSD and breathing rate.

@@ -56,6 +56,7 @@ extension IsoController {
             if swellAnchored, let breaths = trend.fastBreathsPerMinute { aim.guideBreathsPerMinute = breaths }
             aim.swellDepthLU = swellAnchored ? c.matchSwellDepthLU : 0
             aim.brightness = c.matchBrightness
+            if let tension = listenerTension() { aim.tension = tension }
         case .lead:
             let judgement = judge()
             calmerSeconds = judgement.calmer ? calmerSeconds + credit : 0
@@ -92,6 +93,14 @@ extension IsoController {
             }
             aim.swellDepthLU = swellAnchored ? c.leadSwellDepthLU : 0
             aim.brightness = c.leadBrightness
+            // Tension leads down like the tempo: at its own pace, and without evidence of calm no
+            // further than `unconfirmedTensionDrop` below the matched tension.
+            let matchedTension = self.matchedTension ?? aim.tension
+            let tensionFloor = calmer
+                ? c.calmTension : max(c.calmTension, matchedTension - c.unconfirmedTensionDrop)
+            if aim.tension > tensionFloor {
+                aim.tension = max(tensionFloor, aim.tension - c.leadTensionPerMinute * minutes)
+            }
         case .hold:
             let judgement = judge()
             calmerSeconds = judgement.calmer ? calmerSeconds + credit : 0
@@ -104,6 +113,11 @@ extension IsoController {
             if judgement.activated, let heartRate = trend.fastHeartRateBPM.value, heartRate > aim.tempoBPM {
                 let ceiling = min(heartRate, matchedTempoBPM ?? heartRate)
                 aim.tempoBPM = max(aim.tempoBPM, min(ceiling, aim.tempoBPM + c.leadTempoBPMPerMinute * minutes))
+            }
+            // ...and the tension back up toward theirs, never above the matched start.
+            if judgement.activated, let theirs = listenerTension(), theirs > aim.tension {
+                let ceiling = min(theirs, matchedTension ?? theirs)
+                aim.tension = max(aim.tension, min(ceiling, aim.tension + c.leadTensionPerMinute * minutes))
             }
             let settled = !judgement.activated && judgement.following != false
             resumeSeconds = settled ? resumeSeconds + credit : 0
@@ -134,6 +148,7 @@ extension IsoController {
         aim.loudnessLUFS = min(aim.loudnessLUFS, c.closeLoudnessLUFS)
         aim.swellDepthLU = 0
         aim.brightness = c.closeBrightness
+        aim.tension = max(c.calmTension, aim.tension - c.leadTensionPerMinute * elapsedSeconds / 60)
     }
 
     /// Moves every output toward its aim within its bound over `elapsedSeconds` (0 when frozen).
@@ -157,8 +172,13 @@ extension IsoController {
         if swellAnchored { laggedGuide.add(target.swellBreathsPerMinute, elapsedSeconds: elapsedSeconds) }
         target.brightness = Self.slew(
             target.brightness, toward: min(max(aim.brightness, 0), 1), by: c.maxBrightnessSlewPerMinute * minutes)
+        target.tension = Self.slew(
+            target.tension, toward: min(max(aim.tension, 0), 1), by: c.maxTensionSlewPerMinute * minutes)
         if target.phase == .match, let matched = matchedTempoBPM {
             matchedTempoBPM = max(matched, target.tempoBPM)
+            // The tension met as the match ends, not its highest: the first estimates rest on the
+            // heart rate alone (RMSSD and breathing need a minute or two), the least reliable.
+            matchedTension = target.tension
         }
         target.envelopeGain = envelopeGain(at: seconds)
         target.freezeReason = freezeReason

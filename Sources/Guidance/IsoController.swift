@@ -69,6 +69,10 @@ public struct IsoController: Sendable {
     public internal(set) var target: MusicTarget
     /// The matched start: the highest tempo of the match phase. Nil until the first heart rate.
     public internal(set) var matchedTempoBPM: Double?
+    /// What the listener's state is judged against to match the tension (their baseline or norms).
+    public let tensionReference: TensionReference
+    /// The matched tension: where the match phase left it. Nil until the first heart rate.
+    public internal(set) var matchedTension: Double?
 
     var aim: Aim
     var lastUpdateSeconds: Double?
@@ -93,21 +97,27 @@ public struct IsoController: Sendable {
         var guideBreathsPerMinute: Double
         var swellDepthLU: Double
         var brightness: Double
+        var tension: Double
     }
 
-    public init(configuration: GuidanceConfiguration = .default, plannedSessionSeconds: Double) {
+    /// `tensionReference`: the client's own baseline when the journal has one (see `TensionReference`).
+    public init(
+        configuration: GuidanceConfiguration = .default, plannedSessionSeconds: Double,
+        tensionReference: TensionReference = .population
+    ) {
         self.configuration = configuration
         self.plannedSessionSeconds = plannedSessionSeconds
+        self.tensionReference = tensionReference
         let loudness = min(configuration.matchLoudnessLUFS, configuration.ceilingLoudnessLUFS)
         aim = Aim(
             tempoBPM: configuration.initialTempoBPM, loudnessLUFS: loudness,
             guideBreathsPerMinute: configuration.initialGuideBreathsPerMinute, swellDepthLU: 0,
-            brightness: configuration.matchBrightness)
+            brightness: configuration.matchBrightness, tension: configuration.initialTension)
         target = MusicTarget(
             tempoBPM: configuration.initialTempoBPM, loudnessLUFS: loudness,
             swellBreathsPerMinute: configuration.initialGuideBreathsPerMinute, swellDepthLU: 0,
             brightness: configuration.matchBrightness, envelopeGain: 0, phase: .match,
-            freezeReason: .noData)
+            freezeReason: .noData, tension: configuration.initialTension)
         laggedGuide = ExponentialAverage(timeConstantSeconds: configuration.followLagSeconds)
         trend = ListenerTrend(
             fastSeconds: configuration.fastTrendSeconds, slowSeconds: configuration.slowTrendSeconds,
@@ -177,6 +187,7 @@ public struct IsoController: Sendable {
                 breathsPerMinute: trend.breathing.window.median)
             aim.tempoBPM = target.tempoBPM
             aim.loudnessLUFS = target.loudnessLUFS
+            aim.tension = target.tension
         }
     }
 
@@ -190,12 +201,27 @@ public struct IsoController: Sendable {
             target.tempoBPM = tempo
             matchedTempoBPM = tempo
             firstHeartRateSeconds = seconds
+            // Nothing is heard yet either: the tension starts where the first heart rate puts it.
+            if let tension = listenerTension() {
+                aim.tension = tension
+                target.tension = tension
+                matchedTension = tension
+            }
         }
         if !swellAnchored, trend.breathing.window.isFull, let breaths = trend.breathing.window.median {
             aim.guideBreathsPerMinute = breaths
             target.swellBreathsPerMinute = breaths
             swellAnchored = true
         }
+    }
+
+    /// The listener's tension now, from the match phase's medians (heart rate, RMSSD, breathing)
+    /// against `tensionReference`.
+    func listenerTension() -> Double? {
+        tensionReference.tension(
+            heartRateBPM: trend.heartRateMedian.median ?? trend.fastHeartRateBPM.value,
+            rmssdMilliseconds: trend.rmssd.window.median, breathsPerMinute: trend.breathing.window.median,
+            calmTension: configuration.calmTension)
     }
 
     func clampedMatchedTempo(_ heartRateBPM: Double) -> Double {

@@ -64,6 +64,9 @@ public struct MusicTarget: Sendable, Equatable {
     public var swellDepthLU: Double
     /// Timbre brightness, 0 (dark, soft filter) ... 1 (bright).
     public var brightness: Double
+    /// Musical tension, 0 (calm: major, long chords, sparse low melody) ... 1 (tense: minor, a chord
+    /// every bar, dense high melody); SynthCore's ladder of modes (README "The music").
+    public var tension: Double
     /// Session envelope: 0 before the first heart rate is known and at the very end, 1 in between.
     public var envelopeGain: Double
     public var phase: GuidancePhase
@@ -75,13 +78,14 @@ public struct MusicTarget: Sendable, Equatable {
     public init(
         tempoBPM: Double, loudnessLUFS: Double, swellBreathsPerMinute: Double, swellDepthLU: Double,
         brightness: Double, envelopeGain: Double, phase: GuidancePhase, holdReason: HoldReason? = nil,
-        freezeReason: FreezeReason? = nil
+        freezeReason: FreezeReason? = nil, tension: Double = 0.3
     ) {
         self.tempoBPM = tempoBPM
         self.loudnessLUFS = loudnessLUFS
         self.swellBreathsPerMinute = swellBreathsPerMinute
         self.swellDepthLU = swellDepthLU
         self.brightness = brightness
+        self.tension = tension
         self.envelopeGain = envelopeGain
         self.phase = phase
         self.holdReason = holdReason

@@ -67,7 +67,8 @@ public enum SessionExport {
         out += array("music", s.music) { m in
             "{\"t_s\":\(number(m.seconds)),\"phase\":\(string(m.phase)),\"tempo_bpm\":\(number(m.tempoBPM))"
                 + ",\"loudness_lufs\":\(number(m.loudnessLUFS)),\"swell_breaths_per_min\":\(number(m.swellBreathsPerMinute))"
-                + ",\"swell_lu\":\(number(m.swellDepthLU)),\"measured_lufs\":\(number(m.measuredLUFS))}"
+                + ",\"swell_lu\":\(number(m.swellDepthLU)),\"measured_lufs\":\(number(m.measuredLUFS))"
+                + ",\"tension\":\(number(m.tension))}"
         }
         out += array("events", s.events) { e in
             "{\"t_s\":\(number(e.seconds)),\"kind\":\(string(e.kind)),\"detail\":\(string(e.detail))}"

@@ -76,7 +76,7 @@ struct SessionSection {
         if music.contains(where: { $0.measuredLUFS != nil }) {
             loudness.series.append(.init(points: music.map { ($0.seconds, $0.measuredLUFS) }, cssClass: "line-measured"))
         }
-        return [
+        var charts = [
             heart,
             chart("RMSSD", "ms", snapshots.map { ($0.seconds, $0.rmssdMilliseconds) }, "line-hrv"),
             chart("Breathing rate", "/min", snapshots.map { ($0.seconds, $0.breathingRatePerMinute) }, "line-breath"),
@@ -84,6 +84,12 @@ struct SessionSection {
             chart("Music tempo", "BPM", music.map { ($0.seconds, $0.tempoBPM) }, "line-music"),
             loudness,
         ]
+        // Under tempo and loudness, the third thing the music leads with (sessions recorded before
+        // the journal kept it have none).
+        if music.contains(where: { $0.tension != nil }) {
+            charts.append(chart("Music tension", "0 calm … 1 tense", music.map { ($0.seconds, $0.tension) }, "line-music"))
+        }
+        return charts
     }
 
     static func cssName(_ phase: String) -> String {

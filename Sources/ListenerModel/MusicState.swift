@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 
 /// What the simulated listener hears at a beat. Its own small type, so this model depends on neither
-/// the controller nor the synthesiser: whoever closes the loop copies the four numbers across.
+/// the controller nor the synthesiser: whoever closes the loop copies the numbers across.
 public struct MusicState: Sendable, Equatable {
     public var tempoBPM: Double
     /// Programme loudness; below `MusicState.silenceLUFS` the listener hears no music.
@@ -13,11 +13,15 @@ public struct MusicState: Sendable, Equatable {
     /// Where the pacer is in its breath (radians; the swell is loudest at π/2, full inhalation), when
     /// the music paces exactly (the resonance assessment); nil otherwise.
     public var swellPhaseRadians: Double?
+    /// The music's tension, 0 (calm) ... 1 (tense), on the scale the listener's arousal is on; 0.3 is
+    /// the piece's default (ionian, as it was before it had a tension).
+    public var tension: Double
 
     public init(
         tempoBPM: Double, loudnessLUFS: Double, swellBreathsPerMinute: Double, swellDepthLU: Double,
-        swellPhaseRadians: Double? = nil
+        swellPhaseRadians: Double? = nil, tension: Double = 0.3
     ) {
+        self.tension = tension
         self.tempoBPM = tempoBPM
         self.loudnessLUFS = loudnessLUFS
         self.swellBreathsPerMinute = swellBreathsPerMinute

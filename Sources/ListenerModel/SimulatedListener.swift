@@ -31,6 +31,8 @@
 /// - **Breathing** relaxes (20 s time constant) toward the spontaneous rate arousal sets, or, when an
 ///   audible swell (>= 1 LU) is within reach, between 70 % and 130 % of their current rate, toward the
 ///   swell's rate by `breathEntrainment`. A guide further away is ignored.
+/// - **Tension**: music a little calmer than their arousal lowers it, music much tenser raises it
+///   (`tensionEffect`).
 /// - **Arousal** relaxes toward a target: the resting arousal, lowered toward the floor by soothing
 ///   music (soft: below the comfortable level; slow: below their heart rate and below ~90 BPM;
 ///   music matched to a fast heart only stops activating them) and by
@@ -192,6 +194,7 @@ public struct SimulatedListener: Sendable {
             target -= p.responsiveness * softness * slowerThanHeart * slowMusic * (p.restingArousal - p.floorArousal)
             target += 1.5 * max(0, tempoRatio - 1.2)
             target += 0.08 * max(0, music.loudnessLUFS - p.comfortableLoudnessLUFS - 2)
+            target += Self.tensionEffect(musicTension: music.tension, arousal: arousal, profile: p)
             if let previous = previousMusic, seconds > 0 {
                 let tempoRate = abs(music.tempoBPM - previous.tempoBPM) / seconds
                 let loudnessRise = (music.loudnessLUFS - previous.loudnessLUFS) / seconds
@@ -215,6 +218,24 @@ public struct SimulatedListener: Sendable {
 }
 
 extension SimulatedListener {
+    /// How the music's tension moves the arousal target, with both on one 0 ... 1 scale: music much
+    /// tenser than the listener (more than 0.25 above) raises it, in proportion; music a little
+    /// calmer than them (about 0.15 below, within ±0.15) lowers it, by up to a quarter of what
+    /// soothing music's tempo and loudness can; music far calmer than them is not met and does
+    /// nothing. This is the iso principle's premise (Heiderscheit & Madson 2015, Music Ther Perspect
+    /// 33(1):45-52): music that meets the mood and moves from it a little at a time regulates it,
+    /// as Starcke, Mayr & von Georgi (2021, "Emotion modulation through music after sadness
+    /// induction: the iso principle in a controlled experimental study", Int J Environ Res Public
+    /// Health 18(23):12486) found against music that jumps straight to the goal; and tense, minor,
+    /// dense music is arousing (Gabrielsson & Lindström 2010). The sizes are a test model's choice.
+    static func tensionEffect(musicTension: Double, arousal: Double, profile p: ListenerProfile) -> Double {
+        let difference = musicTension - arousal
+        let raise = 0.6 * max(0, difference - 0.25)
+        let nearness = (difference + 0.15) / 0.15
+        let lower = p.responsiveness * 0.25 * (p.restingArousal - p.floorArousal) * exp(-nearness * nearness)
+        return raise - lower
+    }
+
     /// Breathing with a resonance: asked to follow the swell, they do whenever it is audible and
     /// within reach, otherwise they breathe at their own rate (with the same slow wander).
     mutating func advancePacedBreathing(_ resonance: ListenerResonance, music: MusicState, seconds: Double) {

@@ -45,6 +45,12 @@ extension ConfigurationKey {
         g("lead_brightness", \.leadBrightness, 0...1),
         g("close_brightness", \.closeBrightness, 0...1),
         g("max_brightness_slew_per_minute", \.maxBrightnessSlewPerMinute, 0.01...1),
+        // Tension
+        g("max_tension_slew_per_minute", \.maxTensionSlewPerMinute, 0.01...0.5),
+        g("lead_tension_per_minute", \.leadTensionPerMinute, 0...0.5),
+        g("calm_tension", \.calmTension, 0...0.5),
+        g("unconfirmed_tension_drop", \.unconfirmedTensionDrop, 0...1),
+        g("initial_tension", \.initialTension, 0...1),
         // Judging the listener
         g("fast_trend_seconds", \.fastTrendSeconds, 5...300),
         g("slow_trend_seconds", \.slowTrendSeconds, 30...1800),

@@ -38,6 +38,7 @@ struct CrossCheck {
             ("lead_loudness_lufs", g.leadLoudnessLUFS, "ceiling_loudness_lufs", g.ceilingLoudnessLUFS),
             ("fade_out_seconds", g.fadeOutSeconds, "close_seconds", g.closeSeconds),
             ("fast_trend_seconds", g.fastTrendSeconds, "slow_trend_seconds", g.slowTrendSeconds),
+            ("lead_tension_per_minute", g.leadTensionPerMinute, "max_tension_slew_per_minute", g.maxTensionSlewPerMinute),
         ]
         for (lower, lowerValue, upper, upperValue) in ordered {
             try atMost("session.guidance." + lower, lowerValue, "session.guidance." + upper, upperValue)

@@ -18,14 +18,16 @@ extension DaemonSessions {
     }
 
     /// An assessment runs its protocol (its length is the protocol's, whatever `minutes` says); a
-    /// client's session leads the breath to their latest assessed pace unless the configuration
-    /// names a resonance other than the default 6/min.
+    /// client's session matches the music's tension against their settled baseline when the journal
+    /// has one, and leads the breath to their latest assessed pace unless the configuration names a
+    /// resonance other than the default 6/min.
     static func prepare(_ settings: inout SessionSettings, for request: Request, journal: SessionDatabase) throws {
         switch request.plan {
         case .assess:
             settings.assessment = .default
             settings.plan.plannedSeconds = AssessmentProtocol.default.longestSeconds
         case .session:
+            settings.tensionReference = try SessionLaunch.tensionReference(client: request.client, journal: journal)
             let configured = settings.guidance.resonanceBreathsPerMinute
             if configured != GuidanceConfiguration.default.resonanceBreathsPerMinute {
                 settings.guideTarget = GuideTarget(breathsPerMinute: configured, source: .configuration)

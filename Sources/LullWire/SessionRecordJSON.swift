@@ -24,6 +24,7 @@ package enum SessionRecordJSON {
         w.field("guide_breaths_per_min", s.target.swellBreathsPerMinute)
         w.field("swell_lu", s.target.swellDepthLU)
         w.field("brightness", s.target.brightness)
+        w.field("tension", (s.target.tension * 1000).rounded() / 1000)
         w.field("envelope_gain", s.target.envelopeGain)
         w.field("decided_flag", s.snapshot.flag.rawValue)
         w.field("artifact_pct", s.snapshot.artifactPercent)
@@ -67,6 +68,11 @@ package enum SessionRecordJSON {
         w.field("strap_gap_s", s.strapGapSeconds)
         w.field("matched_tempo_bpm", s.matchedTempoBPM)
         w.field("final_tempo_bpm", s.finalTempoBPM)
+        if let reference = s.tensionReference {
+            w.field("matched_tension", s.matchedTension.map { ($0 * 1000).rounded() / 1000 })
+            w.field("final_tension", s.finalTension.map { ($0 * 1000).rounded() / 1000 })
+            w.field("tension_reference", reference.source.rawValue)
+        }
         w.beginObject("phase_s")
         for phase in GuidancePhase.allCases { w.field(phase.rawValue, s.phaseSeconds[phase.rawValue] ?? 0) }
         w.endObject()

@@ -30,14 +30,17 @@ public struct SessionEngine: Sendable {
     private var summary: SummaryAccumulator
     public private(set) var target: MusicTarget
 
+    /// `tensionReference`: the listener's calm, to match the music's tension against (the client's
+    /// own baseline from the journal, else population norms).
     public init(
         plannedSeconds: Double, guidance: GuidanceConfiguration = .default,
-        hrv: HRVStream.Configuration = .live
+        hrv: HRVStream.Configuration = .live, tensionReference: TensionReference = .population
     ) {
         self.plannedSeconds = plannedSeconds
         stream = HRVStream(configuration: hrv)
         stream.keepsDecisions = true
-        controller = IsoController(configuration: guidance, plannedSessionSeconds: plannedSeconds)
+        controller = IsoController(
+            configuration: guidance, plannedSessionSeconds: plannedSeconds, tensionReference: tensionReference)
         summary = SummaryAccumulator(plannedSeconds: plannedSeconds)
         target = controller.target
     }
@@ -63,6 +66,10 @@ public struct SessionEngine: Sendable {
 
     /// The matched start tempo (nil until the first heart rate).
     public var matchedTempoBPM: Double? { controller.matchedTempoBPM }
+    /// The matched start tension (nil until the first heart rate, and in an assessment).
+    public var matchedTension: Double? { assessor == nil ? controller.matchedTension : nil }
+    /// What the tension was matched against.
+    public var tensionReference: TensionReference { controller.tensionReference }
 
     /// Feeds the beat received at `beat.beatTimeSeconds` (session clock).
     public mutating func receive(_ beat: RRInterval) -> SessionState {
@@ -105,6 +112,8 @@ public struct SessionEngine: Sendable {
 
     /// Ends the session at `seconds` and returns the summary.
     public mutating func finish(at seconds: Double, endedEarly: Bool) -> SessionSummary {
-        return summary.summary(endSeconds: seconds, endedEarly: endedEarly, matchedTempoBPM: controller.matchedTempoBPM)
+        return summary.summary(
+            endSeconds: seconds, endedEarly: endedEarly, matchedTempoBPM: controller.matchedTempoBPM,
+            matchedTension: matchedTension, tensionReference: assessor == nil ? controller.tensionReference : nil)
     }
 }

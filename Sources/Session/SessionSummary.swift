@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import HRVCore
-import Guidance
+public import Guidance
 
 /// Means of one stretch of the session.
 public struct SessionPeriod: Sendable, Equatable {
@@ -28,6 +28,11 @@ public struct SessionSummary: Sendable, Equatable {
     public var matchedTempoBPM: Double?
     public var finalTempoBPM: Double?
     public var phaseSeconds: [String: Double]
+    /// The music's tension as matched at the start and as it ended (nil in an assessment).
+    public var matchedTension: Double? = nil
+    public var finalTension: Double? = nil
+    /// What the tension was matched against: the client's own baseline or population norms.
+    public var tensionReference: TensionReference? = nil
 }
 
 /// Accumulates the summary beat by beat.
@@ -46,6 +51,7 @@ struct SummaryAccumulator: Sendable {
     var lostSince: Double?
     var inSilence = false
     var finalTempo: Double?
+    var finalTension: Double?
     var phaseSeconds: [String: Double] = [:]
     var lastPhase: (name: String, since: Double)?
 
@@ -65,6 +71,7 @@ struct SummaryAccumulator: Sendable {
         samples.append(
             (t, snapshot.heartRateBPM, snapshot.rmssdMilliseconds, snapshot.breathingRatePerMinute, snapshot.coherence))
         finalTempo = target.tempoBPM
+        finalTension = target.tension
         notePhase(target.phase.rawValue, at: t)
     }
 
@@ -97,7 +104,10 @@ struct SummaryAccumulator: Sendable {
         lastPhase = (name, t)
     }
 
-    func summary(endSeconds: Double, endedEarly: Bool, matchedTempoBPM: Double?) -> SessionSummary {
+    func summary(
+        endSeconds: Double, endedEarly: Bool, matchedTempoBPM: Double?, matchedTension: Double? = nil,
+        tensionReference: TensionReference? = nil
+    ) -> SessionSummary {
         var phases = phaseSeconds
         if let (name, since) = lastPhase { phases[name, default: 0] += max(0, endSeconds - since) }
         var gapTotal = gapSeconds
@@ -109,7 +119,8 @@ struct SummaryAccumulator: Sendable {
             durationSeconds: endSeconds, endedEarly: endedEarly, beats: beats, first: first, last: last,
             timeToCalmSeconds: timeToCalm(baseline: first), artifacts: artifacts, strapGaps: gaps,
             strapGapSeconds: gapTotal, matchedTempoBPM: matchedTempoBPM, finalTempoBPM: finalTempo,
-            phaseSeconds: phases)
+            phaseSeconds: phases, matchedTension: matchedTension,
+            finalTension: tensionReference == nil ? nil : finalTension, tensionReference: tensionReference)
     }
 
     private func mean(from: Double, to: Double) -> SessionPeriod {

@@ -38,6 +38,7 @@ package final class SessionAudio {
         store.setSwellBreathsPerMinute(initial.swellBreathsPerMinute)
         store.setSwellDepthLU(initial.swellDepthLU)
         store.setBrightness(initial.brightness)
+        store.setTension(initial.tension)
         // Faster than real time, a WAV file is rendered in lockstep with session time, as unpaced.
         let realTime = plan.paced && settings.timeScale == 1
         let makeLive: (LiveOutput.Destination) -> LiveOutput = { destination in
@@ -81,6 +82,7 @@ package final class SessionAudio {
         store.setSwellBreathsPerMinute(target.swellBreathsPerMinute)
         store.setSwellDepthLU(target.swellDepthLU)
         store.setBrightness(target.brightness)
+        store.setTension(target.tension)
     }
 
     /// Offline: renders audio up to session time `seconds`. Live audio runs by itself.

@@ -53,7 +53,7 @@ package struct SessionJournalTap {
             MusicRow(
                 seconds: seconds, phase: target.phase.rawValue, tempoBPM: target.tempoBPM,
                 loudnessLUFS: target.loudnessLUFS, swellBreathsPerMinute: target.swellBreathsPerMinute,
-                swellDepthLU: target.swellDepthLU, measuredLUFS: measuredLUFS))
+                swellDepthLU: target.swellDepthLU, measuredLUFS: measuredLUFS, tension: target.tension))
     }
 
     /// The next 5-s mark after `seconds`, on the grid 0, 5, 10, ... so rows line up across sessions.

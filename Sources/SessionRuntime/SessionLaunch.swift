@@ -2,7 +2,7 @@
 import BluetoothLinux
 import Foundation
 package import Session
-import Guidance
+package import Guidance
 package import SessionStore
 
 /// What `lull session` and `lull assess` do around a session: open the journal and the session's
@@ -43,6 +43,32 @@ package enum SessionLaunch {
         } catch {
             throw SessionRunError("\(error)")
         }
+    }
+
+    /// What the music's tension is matched against: the client's settled baseline from the journal
+    /// (`SessionDatabase.settledBaseline`) when they have one, else population norms.
+    package static func tensionReference(client: String?, journal: SessionDatabase?) throws(SessionRunError)
+        -> TensionReference
+    {
+        guard let client, let journal else { return .population }
+        do {
+            guard let settled = try journal.settledBaseline(client: client) else { return .population }
+            return .client(
+                heartRateBPM: settled.heartRateBPM, rmssdMilliseconds: settled.rmssdMilliseconds,
+                breathsPerMinute: settled.breathsPerMinute, sessions: settled.sessions)
+        } catch {
+            throw SessionRunError("\(error)")
+        }
+    }
+
+    /// The same, from the journal at `journalPath` if there is one (read even with --no-record).
+    package static func tensionReference(client: String?, journalPath: String?) throws(SessionRunError)
+        -> TensionReference
+    {
+        guard client != nil, let path = journalPath, FileManager.default.fileExists(atPath: path) else { return .population }
+        let journal: SessionDatabase
+        do { journal = try SessionDatabase(path: path) } catch { throw SessionRunError("\(error)") }
+        return try tensionReference(client: client, journal: journal)
     }
 
     /// The journal could not take the session's end (a full disk): it is kept in memory and

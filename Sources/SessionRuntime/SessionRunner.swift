@@ -34,6 +34,8 @@ package struct SessionSettings {
     package var assessment: AssessmentProtocol?
     /// Where the guide aims when it is not the default (the daemon's journal settings name it).
     package var guideTarget: GuideTarget?
+    /// The listener's calm the music's tension is matched against (`SessionLaunch.tensionReference`).
+    package var tensionReference: TensionReference = .population
 
     /// The rest is set by name where it differs from the default.
     package init(plan: SessionPlan, seed: UInt64 = 1) {
@@ -87,7 +89,9 @@ package struct SessionRunner {
         journal = recorder.map { SessionJournalTap(recorder: $0) }
         engine =
             settings.assessment.map { SessionEngine(assessment: $0, guidance: settings.guidance) }
-            ?? SessionEngine(plannedSeconds: settings.plan.plannedSeconds, guidance: settings.guidance)
+            ?? SessionEngine(
+                plannedSeconds: settings.plan.plannedSeconds, guidance: settings.guidance,
+                tensionReference: settings.tensionReference)
         audio = try SessionAudio(settings: settings, initial: engine.target)
     }
 
@@ -296,7 +300,7 @@ package struct SessionRunner {
     package static func music(_ t: MusicTarget, pacerPhase: Double? = nil) -> MusicState {
         MusicState(
             tempoBPM: t.tempoBPM, loudnessLUFS: t.heardLoudnessLUFS, swellBreathsPerMinute: t.swellBreathsPerMinute,
-            swellDepthLU: t.swellDepthLU, swellPhaseRadians: pacerPhase)
+            swellDepthLU: t.swellDepthLU, swellPhaseRadians: pacerPhase, tension: t.tension)
     }
 }
 

@@ -103,14 +103,15 @@ extension SessionDatabase {
                 let musicRows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min, swell_lu, measured_lufs
+                        SELECT t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min, swell_lu, measured_lufs,
+                            tension
                         FROM music WHERE session_id = ? ORDER BY rowid
                         """, arguments: [id])
                 while let r = try musicRows.next() {
                     music.append(
                         MusicRow(
                             seconds: r[0], phase: r[1], tempoBPM: r[2], loudnessLUFS: r[3], swellBreathsPerMinute: r[4],
-                            swellDepthLU: r[5], measuredLUFS: r[6]))
+                            swellDepthLU: r[5], measuredLUFS: r[6], tension: r[7]))
                 }
                 var events: [StoredEvent] = []
                 let eventRows = try Row.fetchCursor(

@@ -46,6 +46,15 @@ public struct SessionHeadline: Sendable, Equatable {
         return SessionHeadline(first: figures(first), last: figures(last))
     }
 
+    /// The summary's `duration_s`, if it has one.
+    public static func durationSeconds(summaryJSON json: String?) -> Double? {
+        guard let json, let data = json.data(using: .utf8),
+            var object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else { return nil }
+        if let inner = object["summary"] as? [String: Any] { object = inner }
+        return (object["duration_s"] as? NSNumber)?.doubleValue
+    }
+
     static func means(_ snapshots: [SnapshotRow], after from: Double, upTo to: Double) -> Figures {
         func average(_ value: (SnapshotRow) -> Double?) -> Double? {
             var sum = 0.0

@@ -48,11 +48,14 @@ public struct MusicRow: Sendable, Equatable {
     public var swellBreathsPerMinute: Double
     public var swellDepthLU: Double
     public var measuredLUFS: Double?
+    /// The music's tension, 0 calm ... 1 tense (nil in rows written before the journal had it).
+    public var tension: Double?
 
     public init(
         seconds: Double, phase: String, tempoBPM: Double, loudnessLUFS: Double, swellBreathsPerMinute: Double,
-        swellDepthLU: Double, measuredLUFS: Double?
+        swellDepthLU: Double, measuredLUFS: Double?, tension: Double? = nil
     ) {
+        self.tension = tension
         self.seconds = seconds
         self.phase = phase
         self.tempoBPM = tempoBPM
@@ -306,11 +309,11 @@ public final class SessionRecorder {
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO music (session_id, t_s, phase, tempo_bpm, loudness_lufs, swell_breaths_per_min,
-                            swell_lu, measured_lufs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            swell_lu, measured_lufs, tension) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: [
                     id, m.seconds, m.phase, m.tempoBPM, m.loudnessLUFS, m.swellBreathsPerMinute, m.swellDepthLU,
-                    finite(m.measuredLUFS),
+                    finite(m.measuredLUFS), finite(m.tension),
                 ])
             case .event(let t, let kind, let detail):
                 try db.cachedStatement(

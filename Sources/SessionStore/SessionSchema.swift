@@ -117,6 +117,10 @@ enum SessionSchema {
                     );
                     """)
         }
+        // The music's tension beside tempo and loudness (issue 17); rows written before it have none.
+        migrator.registerMigration("music-tension") { db in
+            try db.execute(sql: "ALTER TABLE music ADD COLUMN tension REAL")
+        }
         return migrator
     }
 

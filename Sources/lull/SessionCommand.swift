@@ -79,10 +79,14 @@ struct SessionCommand: AsyncParsableCommand {
         defer { _ = signals }
         // The journal opens first: a session that cannot be recorded says so before any music starts.
         let guide = try guideTarget()
+        let tensionReference = try SessionLaunch.tensionReference(
+            client: common.client.flatMap(ClientName.validated),
+            journalPath: db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment))
         let recorder = try noRecord ? nil : startRecording(plan, guide: guide)
         do {
             var settings = SessionSettings(plan: plan, seed: common.seed)
             settings.artifactProbability = artifacts / 100
+            settings.tensionReference = tensionReference
             settings.guidance.resonanceBreathsPerMinute = guide.breathsPerMinute
             let output = SessionOutput(json: json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
             var runner = try SessionRunner(settings: settings, output: output, recorder: recorder)

@@ -20,8 +20,16 @@ struct ClosedLoopSession {
         profile: ListenerProfile, seed: UInt64, artifacts: ArtifactInjection = .none, minutes: Double = 20,
         configuration: GuidanceConfiguration = .default
     ) -> [SessionRow] {
+        var controller = IsoController(configuration: configuration, plannedSessionSeconds: minutes * 60)
+        return run(profile: profile, seed: seed, artifacts: artifacts, controller: &controller)
+    }
+
+    /// The same with a controller of the caller's, to read its state afterwards.
+    static func run(
+        profile: ListenerProfile, seed: UInt64, artifacts: ArtifactInjection = .none, controller: inout IsoController
+    ) -> [SessionRow] {
         var listener = SimulatedListener(profile: profile, seed: seed, artifacts: artifacts)
-        return drive(plannedSeconds: minutes * 60, configuration: configuration) { target in
+        return drive(controller: &controller) { target in
             let beat = listener.nextBeat(music: musicState(target))
             return (beat.rrInterval, beat.truth)
         }
@@ -46,8 +54,15 @@ struct ClosedLoopSession {
         plannedSeconds planned: Double, configuration: GuidanceConfiguration = .default,
         nextBeat: (MusicTarget) -> (RRInterval, ListenerGroundTruth?)?
     ) -> [SessionRow] {
-        var stream = HRVStream(configuration: .live)
         var controller = IsoController(configuration: configuration, plannedSessionSeconds: planned)
+        return drive(controller: &controller, nextBeat: nextBeat)
+    }
+
+    static func drive(
+        controller: inout IsoController, nextBeat: (MusicTarget) -> (RRInterval, ListenerGroundTruth?)?
+    ) -> [SessionRow] {
+        let planned = controller.plannedSessionSeconds
+        var stream = HRVStream(configuration: .live)
         var rows: [SessionRow] = []
         rows.reserveCapacity(Int(planned * 2))
         var target = controller.target
@@ -78,7 +93,7 @@ struct ClosedLoopSession {
     static func musicState(_ target: MusicTarget) -> MusicState {
         MusicState(
             tempoBPM: target.tempoBPM, loudnessLUFS: target.heardLoudnessLUFS, swellBreathsPerMinute: target.swellBreathsPerMinute,
-            swellDepthLU: target.swellDepthLU)
+            swellDepthLU: target.swellDepthLU, tension: target.tension)
     }
 }
 

@@ -31,6 +31,7 @@ import Testing
     @Test func matchingAloneDoesNotMeetTheCriterion() {
         var configuration = GuidanceConfiguration()
         configuration.leadTempoBPMPerMinute = 0
+        configuration.leadTensionPerMinute = 0
         configuration.guideStepFraction = 1
         configuration.leadLoudnessLUFS = configuration.matchLoudnessLUFS
         var calmed = 0

@@ -35,6 +35,9 @@ struct SessionBounds {
             {
                 found.append("\(at) guide \(a.swellBreathsPerMinute) -> \(b.swellBreathsPerMinute)")
             }
+            if a.envelopeGain > 0, abs(b.tension - a.tension) > c.maxTensionSlewPerMinute * minutes + tolerance {
+                found.append("\(at) tension \(a.tension) -> \(b.tension)")
+            }
         }
         for row in rows {
             let t = row.target
@@ -44,7 +47,7 @@ struct SessionBounds {
             if let floor, t.envelopeGain > 0, t.tempoBPM < floor - tolerance {
                 found.append("t=\(row.seconds) tempo \(t.tempoBPM) below \(floor)")
             }
-            if !(0...1).contains(t.brightness) || !(0...1).contains(t.envelopeGain) {
+            if !(0...1).contains(t.brightness) || !(0...1).contains(t.envelopeGain) || !(0...1).contains(t.tension) {
                 found.append("t=\(row.seconds) brightness \(t.brightness) envelope \(t.envelopeGain)")
             }
         }

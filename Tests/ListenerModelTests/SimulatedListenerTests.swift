@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import HRVCore
-import ListenerModel
+@testable import ListenerModel
 import Testing
 
 @Suite struct SimulatedListenerTests {
@@ -118,5 +118,37 @@ import Testing
             return try #require(RRSeries(&listener, seconds: 3, music: music).beats.last).truth.arousal
         }
         #expect(try arousalAfter(jump: true) > arousalAfter(jump: false) + 0.015)
+    }
+
+    /// Tension on the arousal scale: music much tenser than the listener activates them, music a
+    /// little calmer than them calms them more than the same music at their own tension, and music
+    /// far calmer than them does not meet them.
+    @Test func tensionActivatesWhenFarAboveAndCalmsWhenALittleBelow() throws {
+        func arousal(_ profile: ListenerProfile, tension: Double, seed: UInt64 = 8) throws -> Double {
+            var listener = SimulatedListener(profile: profile, seed: seed)
+            var music = Self.quietSlow
+            music.tension = tension
+            let beats = RRSeries(&listener, seconds: 600, music: music).beats
+            // The mean of the last five minutes, past the arousal's time constants.
+            let tail = beats.suffix(beats.count / 2)
+            return tail.map(\.truth.arousal).reduce(0, +) / Double(tail.count)
+        }
+        let calm = ListenerProfile.calm
+        let calmAtOwn = try arousal(calm, tension: calm.restingArousal)
+        let calmUnderTense = try arousal(calm, tension: 1)
+        #expect(calmUnderTense > calmAtOwn + 0.15, "\(calmUnderTense) against \(calmAtOwn)")
+        let anxious = ListenerProfile.anxious
+        let atOwn = try arousal(anxious, tension: 0.85)
+        let aLittleCalmer = try arousal(anxious, tension: 0.7)
+        #expect(aLittleCalmer < atOwn - 0.03, "\(aLittleCalmer) against \(atOwn)")
+        // At one moment (the effect is on where their arousal is heading, so it is compared at the
+        // same arousal): far calmer music does almost nothing, a little calmer lowers, much tenser raises.
+        let effect = { (tension: Double) in
+            SimulatedListener.tensionEffect(musicTension: tension, arousal: 0.85, profile: anxious)
+        }
+        #expect(effect(0.7) < -0.05)
+        #expect(abs(effect(0.1)) < 0.005)
+        #expect(abs(effect(0.85)) < abs(effect(0.7)) / 2)
+        #expect(SimulatedListener.tensionEffect(musicTension: 1, arousal: 0.25, profile: calm) > 0.25)
     }
 }

@@ -139,6 +139,8 @@ struct ClinicStoreTests {
                 #expect(Self.checksum(stored.beats) == Self.checksum(local.beats), "\(uuid)")
                 #expect(stored.beats == local.beats && stored.snapshots == local.snapshots)
                 #expect(stored.music == local.music && stored.events == local.events)
+                // The music's tension travels with its rows (journal and store migrations "music-tension").
+                #expect(!local.music.isEmpty && local.music.allSatisfy { ($0.tension ?? -1) >= 0 && ($0.tension ?? 2) <= 1 })
                 var record = stored.record
                 record.id = local.record.id
                 #expect(record == local.record)

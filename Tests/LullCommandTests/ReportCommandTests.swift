@@ -106,7 +106,10 @@ import Testing
         #expect(report.status == 0, "\(report.stderr)")
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2 * 6 + 7)
+        // Seven charts a session (heart rate, RMSSD, breathing, coherence, tempo, loudness, tension)
+        // and seven across the client's sessions.
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2 * 7 + 7)
+        #expect(html.contains("Music tension"))
         #expect(!html.contains("<script") && !html.contains("http"))
 
         let none = folder.path("none.html")

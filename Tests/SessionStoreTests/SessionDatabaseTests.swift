@@ -37,7 +37,7 @@ final class TemporaryFolder {
         for table in ["beats", "events", "music", "sessions", "snapshots"] { #expect(tables.contains(table)) }
         #expect(applicationID == 0x4C75_6C6C)
         #expect(journalMode == "wal")
-        #expect(migrations == ["v1-journal", "v2-decided-flags", "v3-clinic-identity", "assessments", "assessment-sync"])
+        #expect(migrations == ["v1-journal", "v2-decided-flags", "v3-clinic-identity", "assessments", "assessment-sync", "music-tension"])
         let columns = try database.queue.read { db in try db.columns(in: "snapshots").map(\.name) }
         #expect(
             columns == [
