@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "LullConfig",
             dependencies: [
-                "Guidance", .product(name: "Configuration", package: "swift-configuration"),
+                "Guidance", "SynthCore", .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings

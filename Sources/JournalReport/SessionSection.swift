@@ -22,7 +22,10 @@ struct SessionSection {
         // Where it ran: a client moves between the clinic's kiosks.
         if let kiosk = record.kioskID { out += " · kiosk \(ReportText.escape(kiosk))" }
         out += " · \(ReportText.clock(analysis.durationSeconds))"
-        out += " · \(ReportText.escape(Self.outcomeText(record.outcome)))</span></h2>"
+        out += " · \(ReportText.escape(Self.outcomeText(record.outcome)))"
+        // The music the client chose: sessions before palettes existed name none.
+        if let palette = record.paletteName { out += " · music: \(ReportText.escape(palette))" }
+        out += "</span></h2>"
         out += "<p class=\"story\">\(ReportText.escape(Self.story(analysis)))</p>"
         out += "<div class=\"session-body\"><div class=\"charts\">"
         out += legend()

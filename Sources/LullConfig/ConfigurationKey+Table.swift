@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import SynthCore
 
 extension ConfigurationKey {
     /// Every key Lull reads, in the order of Config/lull.yaml. Anything else in the file, or any
@@ -40,6 +41,10 @@ extension ConfigurationKey {
         .double("session.default_minutes", \.session.defaultMinutes, 1...240),
         .intList("session.durations_minutes", \.session.durationsMinutes, each: 1...240, count: 1...8),
         .double("session.time_scale", \.session.timeScale, 1...100),
+        make(
+            "session.palette", .string, allowed: Palette.allCases.map(\.rawValue).joined(separator: ", "),
+            \.session.palette, extract: \.string, wrap: { Palette(named: $0) ?? .default },
+            isValid: { Palette(named: $0) != nil }, render: { quoted($0.rawValue) }),
 
         .optionalString(
             "journal.path", \.journal.path, allowed: "an absolute path to the SQLite file",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 public import Guidance
+public import SynthCore
 
 /// Everything an operator can set for `lull daemon`, with the defaults a kiosk starts from.
 ///
@@ -52,6 +53,9 @@ public struct LullConfiguration: Sendable, Equatable {
         /// `session.time_scale` (1...100): simulated time per real second; above 1 only with
         /// `strap.address: simulate` (tests and demos).
         public var timeScale: Double = 1
+        /// `session.palette`: the instrumentation a session has when the client chose none and has
+        /// no earlier choice in the journal.
+        public var palette: Palette = .default
         /// `session.guidance.<snake_case of each field>`: every bound and pace of the iso controller.
         public var guidance: GuidanceConfiguration = .init()
         public init() {}

@@ -5,6 +5,7 @@ import ControlClient
 import HeartSources
 import Assessment
 import Foundation
+import SynthCore
 
 extension ControlAPI {
     /// The `plan` of `POST /api/start`: "session" (the default) or "assess".
@@ -18,6 +19,20 @@ extension ControlAPI {
             throw DaemonError("plan: expected \"session\" or \"assess\"")
         }
         return plan
+    }
+
+    /// The `palette` of `POST /api/start`: a palette's name, or nil for the client's last choice
+    /// (else `session.palette`).
+    static func parsePalette(_ text: String) throws(DaemonError) -> Palette? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty,
+            let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
+            let value = object["palette"]
+        else { return nil }
+        guard let name = value as? String, let palette = Palette(named: name) else {
+            throw DaemonError("palette: expected one of \(Palette.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+        }
+        return palette
     }
 }
 

@@ -4,6 +4,7 @@ import SessionRuntime
 import ControlClient
 import HeartSources
 import Foundation
+import SynthCore
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -42,9 +43,11 @@ enum ControlAPI {
             let body = try await request.body.collect(upTo: maximumBodyBytes)
             let parsed: (minutes: Double?, client: String?)
             let plan: DaemonSessions.Plan
+            let palette: Palette?
             do {
                 parsed = try parseStart(String(buffer: body))
                 plan = try parsePlan(String(buffer: body))
+                palette = try parsePalette(String(buffer: body))
             } catch {
                 return json(.badRequest, DaemonJSON.error("\(error)"))
             }
@@ -53,7 +56,8 @@ enum ControlAPI {
                 // no session started on its behalf (DaemonSessions asks `isWanted` then).
                 let channel = context.channel
                 let id = try await sessions.start(
-                    minutes: parsed.minutes, client: parsed.client, plan: plan, isWanted: { channel.isActive })
+                    minutes: parsed.minutes, client: parsed.client, plan: plan, palette: palette,
+                    isWanted: { channel.isActive })
                 var w = JSONWriter()
                 w.beginObject()
                 w.field("id", id.map { Int($0) })
@@ -105,6 +109,30 @@ enum ControlAPI {
             return json(.ok, "[" + listings.map(SessionListingText.jsonLine).joined(separator: ",") + "]")
         }
 
+        // The palette to offer a client first: their last choice, else `session.palette`. Only the
+        // kiosk's own page (or the Unix socket) learns a client's choice; anyone else the default.
+        router.get("/api/palette") { request, _ in
+            var palette = state.defaultPalette
+            var source = "default"
+            if let text = request.uri.queryParameters.get("client"), !text.isEmpty {
+                guard let client = ClientName.validated(String(text)) else {
+                    return json(.badRequest, DaemonJSON.error("client: \(ClientName.rule)"))
+                }
+                var mayKnow = true
+                if case .loopback(let loopback) = access { mayKnow = loopback.isKioskOrigin(request) }
+                if mayKnow, let last = try database.lastPalette(client: client).flatMap(Palette.init(named:)) {
+                    palette = last
+                    source = "client"
+                }
+            }
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("palette", palette.rawValue)
+            w.field("source", source)
+            w.endObject()
+            return json(.ok, w.text)
+        }
+
         router.get("/api/sessions/:id/report") { request, context in
             if let refusal = refuseTherapistData(request, access: access) { return refusal }
             guard let id = context.parameters.get("id", as: Int64.self) else {
@@ -127,8 +155,8 @@ enum ControlAPI {
         guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
             throw DaemonError("body: expected a JSON object such as {\"minutes\": 20, \"client\": \"A7\"}")
         }
-        for key in object.keys where key != "minutes" && key != "client" && key != "plan" {
-            throw DaemonError("body: unknown key \(key) (expected minutes, client, plan)")
+        for key in object.keys where !["minutes", "client", "plan", "palette"].contains(key) {
+            throw DaemonError("body: unknown key \(key) (expected minutes, client, plan, palette)")
         }
         // JSONSerialization keeps one of two equal keys silently; which one a reader keeps differs.
         if let key = JSONObjectKeys.firstDuplicate(in: trimmed) { throw DaemonError("body: duplicate key \(key)") }

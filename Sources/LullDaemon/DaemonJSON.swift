@@ -7,6 +7,7 @@ import Assessment
 import Foundation
 import Guidance
 import Session
+import SynthCore
 
 /// The audio figures of a finished session, as `SessionRecordJSON.summaryFields` takes them.
 typealias SessionAudioFigures = (lufs: Double?, peak: Double?, underruns: UInt64)
@@ -16,7 +17,8 @@ enum DaemonJSON {
     /// `GET /api/status` and the `status` event. `redacted` (a TCP request not from the kiosk's own
     /// page) leaves out the client's name and the last summary's physiology.
     static func status(
-        _ s: DaemonState.Snapshot, durationsMinutes: [Int], now: ContinuousClock.Instant, redacted: Bool = false
+        _ s: DaemonState.Snapshot, durationsMinutes: [Int], defaultPalette: Palette = .default,
+        now: ContinuousClock.Instant, redacted: Bool = false
     ) -> String {
         var w = JSONWriter()
         w.beginObject()
@@ -44,6 +46,8 @@ enum DaemonJSON {
             w.field("remaining_s", rounded(max(0, running.minutes * 60 - seconds)))
             w.field("phase", running.target.phase.rawValue)
             w.field("time_scale", running.timeScale)
+            if let palette = running.palette { w.field("palette", palette.rawValue) }
+            w.field("tension", (running.target.tension * 1000).rounded() / 1000)
             if let position = running.assessment { assessmentFields(&w, position) }
             w.endObject()
         } else {
@@ -61,6 +65,17 @@ enum DaemonJSON {
         w.beginArray("durations_min")
         for minutes in durationsMinutes { w.value(minutes) }
         w.endArray()
+        // The palettes the kiosk offers, and the one preselected for a client with no earlier choice.
+        w.beginArray("palettes")
+        for palette in Palette.allCases {
+            w.beginObject()
+            w.field("name", palette.rawValue)
+            w.field("title", palette.title)
+            w.field("summary", palette.summary)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("palette_default", defaultPalette.rawValue)
         // Only with journal.sync_to set, so the object is unchanged without a clinic store.
         if let waiting = s.syncWaiting {
             w.beginObject("sync")
@@ -79,7 +94,7 @@ enum DaemonJSON {
     ) -> String {
         var w = JSONWriter()
         w.beginObject()
-        SessionRecordJSON.beatFields(&w, state, audioLUFS: audioLUFS)
+        SessionRecordJSON.beatFields(&w, state, audioLUFS: audioLUFS, palette: running.palette?.rawValue)
         w.field("session_id", running.id.map { Int($0) })
         w.field("remaining_s", rounded(remainingSeconds))
         w.field("swell_phase", swellPhase)

@@ -6,6 +6,7 @@ import HeartSources
 import Assessment
 import BluetoothLinux
 import Foundation
+import SynthCore
 import Guidance
 import ListenerModel
 import Logging
@@ -23,6 +24,8 @@ final class DaemonSessions: Service, Sendable {
         var minutes: Double
         var client: String?
         var plan: Plan = .session
+        /// Nil: the client's last choice, else `session.palette`.
+        var palette: Palette? = nil
         var stop: StopRequest
         /// Told the journal id once the music plays, or why it could not start.
         var reply: (@Sendable (Result<Int64?, DaemonError>) -> Void)?
@@ -57,7 +60,8 @@ final class DaemonSessions: Service, Sendable {
 
     /// Starts a session and waits until its music plays; returns its journal id.
     func start(
-        minutes: Double?, client: String?, plan: Plan = .session, isWanted: @escaping @Sendable () -> Bool = { true }
+        minutes: Double?, client: String?, plan: Plan = .session, palette: Palette? = nil,
+        isWanted: @escaping @Sendable () -> Bool = { true }
     ) async throws(StartError) -> Int64? {
         let minutes = plan == .assess ? AssessmentProtocol.default.nominalSeconds / 60 : minutes ?? configuration.session.defaultMinutes
         let stop: StopRequest
@@ -71,7 +75,8 @@ final class DaemonSessions: Service, Sendable {
         let result = await withCheckedContinuation { (reply: CheckedContinuation<Result<Int64?, DaemonError>, Never>) in
             continuation.yield(
                 Request(
-                    minutes: minutes, client: client, plan: plan, stop: stop, reply: { reply.resume(returning: $0) },
+                    minutes: minutes, client: client, plan: plan, palette: palette, stop: stop,
+                    reply: { reply.resume(returning: $0) },
                     isWanted: isWanted))
         }
         switch result {
@@ -130,15 +135,20 @@ final class DaemonSessions: Service, Sendable {
         }
         let recorder: SessionRecorder
         var runner: SessionRunner
+        var palette = configuration.session.palette
         do {
             var settings = try sessionSettings(minutes: request.minutes)
             try Self.prepare(&settings, for: request, journal: database)
+            settings.palette = try SessionLaunch.palette(
+                chosen: request.palette, client: request.client, journal: database,
+                fallback: configuration.session.palette)
             recorder = SessionRecorder(database: database) { [logger] line in logger.error("\(line)") }
             var strapText: String?
             if case .strap(let target) = settings.plan.source { strapText = target.description }
             _ = try recorder.start(
                 client: request.client, source: sourceText, strap: strapText,
                 settings: settingsJSON(settings, minutes: request.minutes, plan: request.plan))
+            palette = settings.palette
             runner = try SessionRunner(settings: settings, output: nil, recorder: recorder)
         } catch {
             let failure = DaemonError("cannot start a session: \(error)")
@@ -152,7 +162,7 @@ final class DaemonSessions: Service, Sendable {
             state.progress(progress)
             state.journalWriteFailed(recorder.writeError)
         }
-        state.sessionStarted(id: recorder.sessionID, swell: runner.audio.swellProbe)
+        state.sessionStarted(id: recorder.sessionID, swell: runner.audio.swellProbe, palette: palette)
         request.reply?(.success(recorder.sessionID))
         let id = recorder.sessionID.map(String.init) ?? "-"
         logger.info("session started", metadata: ["id": "\(id)", "minutes": "\(request.minutes)"])
@@ -243,6 +253,7 @@ final class DaemonSessions: Service, Sendable {
         w.field("time_scale", settings.timeScale)
         w.field("paced", true)
         w.field("daemon", true)
+        w.field("palette", settings.palette.rawValue)
         if let guide = settings.guideTarget { SessionRecordJSON.guideFields(&w, guide) }
         w.endObject()
         return w.text

@@ -46,6 +46,8 @@ final class DaemonState: Sendable {
         var integratedAtSeconds = 0.0
         /// During a resonance assessment: its settle period or step.
         var assessment: AssessmentPosition?
+        /// The instrumentation, once the session has started.
+        var palette: Palette?
     }
 
     /// The last session that ended, for `last_summary` and the kiosk's closing screen.
@@ -71,11 +73,14 @@ final class DaemonState: Sendable {
     }
 
     let durationsMinutes: [Int]
+    /// The palette offered first to a client with no earlier choice (`session.palette`).
+    let defaultPalette: Palette
     let events = EventHub()
     private let state: Mutex<Snapshot>
 
-    init(strap: Strap, durationsMinutes: [Int]) {
+    init(strap: Strap, durationsMinutes: [Int], defaultPalette: Palette = .default) {
         self.durationsMinutes = durationsMinutes
+        self.defaultPalette = defaultPalette
         state = Mutex(Snapshot(strap: strap))
     }
 
@@ -107,9 +112,10 @@ final class DaemonState: Sendable {
     }
 
     /// The journal row exists and the music is playing; the clock of the session starts now.
-    func sessionStarted(id: Int64?, swell: SwellProbe?) {
+    func sessionStarted(id: Int64?, swell: SwellProbe?, palette: Palette? = nil) {
         state.withLock { s in
             s.running?.id = id
+            s.running?.palette = palette
             s.running?.swell = swell
             s.running?.startedAt = .now
             s.running?.lastProgressAt = .now
@@ -219,7 +225,8 @@ final class DaemonState: Sendable {
     func publishStatus() { events.publish(EventHub.event("status", statusJSON())) }
 
     func statusJSON(redacted: Bool = false) -> String {
-        DaemonJSON.status(snapshot, durationsMinutes: durationsMinutes, now: .now, redacted: redacted)
+        DaemonJSON.status(
+            snapshot, durationsMinutes: durationsMinutes, defaultPalette: defaultPalette, now: .now, redacted: redacted)
     }
 
     /// The `swell` event, once a second while a session runs; nil when idle.

@@ -59,7 +59,7 @@ package enum LullDaemon {
         let simulated = configuration.strap.isSimulated
         let state = DaemonState(
             strap: DaemonState.Strap(state: simulated ? "simulated" : "connecting"),
-            durationsMinutes: configuration.session.durationsMinutes)
+            durationsMinutes: configuration.session.durationsMinutes, defaultPalette: configuration.session.palette)
         var monitor: StrapMonitor?
         if !simulated {
             let target: StrapTarget

@@ -9,7 +9,7 @@ package import Session
 /// the journal's stored summary, the daemon's `summary` events), the assessment's result.
 package enum SessionRecordJSON {
     /// The per-beat fields of `--json` (also the daemon's `beat` events, which add their own).
-    package static func beatFields(_ w: inout JSONWriter, _ s: SessionState, audioLUFS: Double?) {
+    package static func beatFields(_ w: inout JSONWriter, _ s: SessionState, audioLUFS: Double?, palette: String? = nil) {
         w.field("t_s", (s.seconds * 1000).rounded() / 1000)
         w.field("rr_ms", s.beat.milliseconds)
         w.field("flag", s.flag.rawValue)
@@ -25,6 +25,7 @@ package enum SessionRecordJSON {
         w.field("swell_lu", s.target.swellDepthLU)
         w.field("brightness", s.target.brightness)
         w.field("tension", (s.target.tension * 1000).rounded() / 1000)
+        if let palette { w.field("palette", palette) }
         w.field("envelope_gain", s.target.envelopeGain)
         w.field("decided_flag", s.snapshot.flag.rawValue)
         w.field("artifact_pct", s.snapshot.artifactPercent)

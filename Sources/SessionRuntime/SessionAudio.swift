@@ -31,7 +31,7 @@ package final class SessionAudio {
 
     package init(settings: SessionSettings, initial: MusicTarget) throws {
         let plan = settings.plan
-        let synth = SynthConfiguration(seed: settings.seed)
+        let synth = SynthConfiguration(seed: settings.seed, palette: settings.palette)
         sampleRate = synth.sampleRate
         let store = ParameterStore(tempoBPM: initial.tempoBPM, loudnessLUFS: initial.heardLoudnessLUFS)
         self.store = store

@@ -4,6 +4,7 @@ import Foundation
 package import Session
 package import Guidance
 package import SessionStore
+package import SynthCore
 
 /// What `lull session` and `lull assess` do around a session: open the journal and the session's
 /// row, find where the guide aims, and keep a session's end that the journal could not take.
@@ -69,6 +70,31 @@ package enum SessionLaunch {
         let journal: SessionDatabase
         do { journal = try SessionDatabase(path: path) } catch { throw SessionRunError("\(error)") }
         return try tensionReference(client: client, journal: journal)
+    }
+
+    /// The palette of a session: the one asked for, else the client's last choice from the journal
+    /// (a name the journal holds that this build does not know is passed over), else `fallback`.
+    package static func palette(
+        chosen: Palette?, client: String?, journal: SessionDatabase?, fallback: Palette = .default
+    ) throws(SessionRunError) -> Palette {
+        if let chosen { return chosen }
+        guard let client, let journal else { return fallback }
+        do {
+            return try journal.lastPalette(client: client).flatMap(Palette.init(named:)) ?? fallback
+        } catch {
+            throw SessionRunError("\(error)")
+        }
+    }
+
+    /// The same, from the journal at `journalPath` if there is one (read even with --no-record).
+    package static func palette(chosen: Palette?, client: String?, journalPath: String?) throws(SessionRunError)
+        -> Palette
+    {
+        if let chosen { return chosen }
+        guard client != nil, let path = journalPath, FileManager.default.fileExists(atPath: path) else { return .default }
+        let journal: SessionDatabase
+        do { journal = try SessionDatabase(path: path) } catch { throw SessionRunError("\(error)") }
+        return try palette(chosen: nil, client: client, journal: journal)
     }
 
     /// The journal could not take the session's end (a full disk): it is kept in memory and

@@ -14,6 +14,8 @@ package struct SessionOutput {
     private var nextDisplaySeconds = 0.0
     private let displayEverySeconds: Double
     package var strapState = "ok"
+    /// The palette's name, in every JSON beat line.
+    package var palette: String?
 
     package init(json: Bool, plannedSeconds: Double, paced: Bool) {
         self.json = json
@@ -26,7 +28,7 @@ package struct SessionOutput {
         if json {
             var w = JSONWriter()
             w.beginObject()
-            SessionRecordJSON.beatFields(&w, s, audioLUFS: audioLUFS)
+            SessionRecordJSON.beatFields(&w, s, audioLUFS: audioLUFS, palette: palette)
             w.endObject()
             Self.write(w.text)
             return

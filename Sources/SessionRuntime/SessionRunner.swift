@@ -12,6 +12,7 @@ package import Session
 package import SessionStore
 import StdinBeats
 import Synchronization
+package import SynthCore
 
 /// The settings of one session, whoever asked for it: `lull session` (from its flags) or the
 /// daemon (from its configuration and the control API's request).
@@ -34,6 +35,8 @@ package struct SessionSettings {
     package var assessment: AssessmentProtocol?
     /// Where the guide aims when it is not the default (the daemon's journal settings name it).
     package var guideTarget: GuideTarget?
+    /// The instrumentation.
+    package var palette: Palette = .default
     /// The listener's calm the music's tension is matched against (`SessionLaunch.tensionReference`).
     package var tensionReference: TensionReference = .population
 

@@ -33,6 +33,8 @@ public struct Renderer: ~Copyable {
 
     private let sampleRate: Float
     private let layers: SynthConfiguration.Layers
+    /// The palette's numbers for the voice banks, read on every event (no allocation: plain floats).
+    private let voicing: Palette.Voicing
     private let reverbMemory: UnsafeMutablePointer<SIMD4<Float>>
     private var reverb: FeedbackDelayReverb
     private var eighthsStruck: UInt64 = 0
@@ -73,9 +75,10 @@ public struct Renderer: ~Copyable {
     private var airStep: Float = 0
     private var fadeIn: Float = 0
 
-    /// Dry-mix loudness at unit gain, measured on the full piece (seeds 1–5, 60 s each, spread
-    /// ±0.6 LU); the level control starts from it, so the first seconds are already close to target.
-    static let nominalDryLUFS = -17.0
+    /// Dry-mix loudness at unit gain of the default palette, measured on the full piece (seeds 1–5,
+    /// 60 s each, spread ±0.6 LU); the level control starts from the palette's own
+    /// (`Palette.Voicing.nominalDryLUFS`), so the first seconds are already close to target.
+    static let nominalDryLUFS = Palette.default.voicing.nominalDryLUFS
 
     /// Builds the engine; the store's current targets are the starting values (no ramp at start).
     public init(configuration: SynthConfiguration, parameters: borrowing ParameterStore) {
@@ -83,6 +86,7 @@ public struct Renderer: ~Copyable {
         let rate = configuration.sampleRate
         sampleRate = Float(rate)
         layers = configuration.layers
+        voicing = configuration.palette.voicing
         clock = BeatClock(sampleRate: rate)
         meter = LoudnessMeter(sampleRate: rate)
         weighting = StereoKWeightingFilter(sampleRate: rate)
@@ -105,8 +109,9 @@ public struct Renderer: ~Copyable {
         noiseState = UInt32(truncatingIfNeeded: configuration.seed &* 0x9E37_79B9) | 1
         // One-pole at 2.5 kHz ahead of the band-pass: breath, not hiss (1 − e^(−2π·fc/fs)).
         noiseSmoothing = 1 - FastMath.exp2(Float(-2 * Double.pi * 2_500 / Double(rate) * 1.442_695))
-        dryPowerAverage = FastMath.powerRatio(decibels: Self.nominalDryLUFS + 0.691)
-        gainDecibels = Float(parameters.loudnessLUFS - Self.nominalDryLUFS)
+        let nominal = voicing.nominalDryLUFS
+        dryPowerAverage = FastMath.powerRatio(decibels: nominal + 0.691)
+        gainDecibels = Float(parameters.loudnessLUFS - nominal)
     }
 
     deinit { reverbMemory.deallocate() }
@@ -196,7 +201,7 @@ public struct Renderer: ~Copyable {
         let drift = FastMath.sinTurns(Float(colourPhase)) * 0.35
         let swellOctaves = swell * min(Float(depthLU), 6) / 12
         // Capped at 2.8 kHz: above it the saws' band-limited resets start to sound (and measure) edgy.
-        let cutoffHertz = min(400 * FastMath.exp2(bright * 2.8 + drift + swellOctaves), 2_800)
+        let cutoffHertz = min(400 * FastMath.exp2(bright * 2.8 + drift + swellOctaves) * voicing.padCutoffScale, 2_800)
         // Two cascaded 2-pole sections (24 dB/octave, Butterworth-like Qs 0.54 and 1.31): the saws'
         // sharp resets are rounded off, which is what makes the pad warm rather than buzzy.
         let padCutoff = StereoStateVariableFilter.prewarp(
@@ -206,7 +211,7 @@ public struct Renderer: ~Copyable {
         airFilter.set(cutoffRatio: 900 * FastMath.exp2(bright + swellOctaves) / sampleRate, q: 0.9)
         // The air layer breathes deeper than the rest: it is the audible "inhale".
         let breath = depthLU > 0 ? 0.35 + 0.65 * (0.5 + 0.5 * swell) : 0.6
-        let airTarget = layers.contains(.air) ? 0.045 * breath : 0
+        let airTarget = layers.contains(.air) ? 0.045 * breath * voicing.airScale : 0
         airStep = (airTarget - airLevel) / Float(blockFrames)
 
         pads.controlBlock()
@@ -223,7 +228,8 @@ public struct Renderer: ~Copyable {
         if beat.chordChanged && layers.contains(.pad) { changeChord(first: clock.beatsStruck == 1) }
         if layers.contains(.pulse) {
             pulses.strike(
-                note: chord.bass + 12, accent: beat.accent, sampleRate: sampleRate, framesLeftInBlock: framesLeftInBlock)
+                note: chord.bass + 12, accent: beat.accent, voicing: voicing, sampleRate: sampleRate,
+                framesLeftInBlock: framesLeftInBlock)
         }
     }
 
@@ -231,27 +237,31 @@ public struct Renderer: ~Copyable {
         guard layers.contains(.melody), let note = piece.eighth() else { return }
         melodyNotesStruck += 1
         bells.strike(
-            voice: bells.voiceForNextNote(), note: note.note, velocity: note.velocity, pan: 0.2 + 0.6 * piece.unit(),
-            sampleRate: sampleRate, framesLeftInBlock: framesLeftInBlock)
+            voice: bells.voiceForNextNote(), note: note.note + voicing.melodyTranspose, velocity: note.velocity,
+            pan: 0.2 + 0.6 * piece.unit(), voicing: voicing, sampleRate: sampleRate, framesLeftInBlock: framesLeftInBlock)
     }
 
     private mutating func changeChord(first: Bool) {
-        let voicing = Piece.voicing(piece.chord, mode: piece.mode)
-        let attack = 1.4 * sampleRate
-        let release = 1.2 * sampleRate
+        let chord = Piece.voicing(piece.chord, mode: piece.mode)
+        let attack = voicing.padAttackSeconds * sampleRate
+        let release = voicing.padReleaseSeconds * sampleRate
+        // A drone holds D2 A2 D3 A3 whatever the chord (D and A are on every rung of the ladder).
+        let t = voicing.padTranspose
+        let notes =
+            voicing.padDrone
+            ? (38, 45, 50, 57) : (chord.notes.0 + t, chord.notes.1 + t, chord.notes.2 + t, chord.notes.3 + t)
         for voice in 0..<PadBank.voiceCount where !pads.isIdle(voice) && !pads.isReleasing(voice) {
             let note = Int(pads.notes[voice])
-            let kept =
-                note == voicing.notes.0 || note == voicing.notes.1 || note == voicing.notes.2 || note == voicing.notes.3
+            let kept = note == notes.0 || note == notes.1 || note == notes.2 || note == notes.3
             if !kept { pads.release(voice: voice, releaseFrames: release) }
         }
-        startPad(voicing.notes.0, attack: attack, first: first)
-        startPad(voicing.notes.1, attack: attack, first: first)
-        startPad(voicing.notes.2, attack: attack, first: first)
-        startPad(voicing.notes.3, attack: attack, first: first)
+        startPad(notes.0, attack: attack, first: first)
+        startPad(notes.1, attack: attack, first: first)
+        startPad(notes.2, attack: attack, first: first)
+        startPad(notes.3, attack: attack, first: first)
         pulses.changeBass(
-            note: voicing.bass, level: 0.11, attackFrames: attack, releaseFrames: release, sampleRate: sampleRate,
-            immediately: first)
+            note: chord.bass, level: voicing.bassLevel, attackFrames: attack, releaseFrames: release,
+            sampleRate: sampleRate, immediately: first)
     }
 
     private mutating func startPad(_ note: Int, attack: Float, first: Bool) {
@@ -265,10 +275,10 @@ public struct Renderer: ~Copyable {
             chosen = 0
             for voice in 1..<PadBank.voiceCount where pads.levels[voice] < pads.levels[chosen] { chosen = voice }
         }
-        let detune = 3 + 4 * piece.unit()
+        let detune = voicing.padDetuneCents + voicing.padDetuneSpanCents * piece.unit()
         pads.start(
-            voice: chosen, note: note, detuneCents: detune, level: 0.09, attackFrames: attack, sampleRate: sampleRate,
-            immediately: first)
+            voice: chosen, note: note, detuneCents: detune, level: voicing.padLevel, attackFrames: attack,
+            sampleRate: sampleRate, immediately: first)
     }
 
     // MARK: Audio rate
@@ -293,8 +303,8 @@ public struct Renderer: ~Copyable {
             right += pulse
 
             let (bellLeft, bellRight) = bells.next()
-            left += bellLeft * 0.3
-            right += bellRight * 0.3
+            left += bellLeft * voicing.melodyGain
+            right += bellRight * voicing.melodyGain
 
             noiseState ^= noiseState << 13  // xorshift32 (Marsaglia 2003)
             noiseState ^= noiseState >> 17

@@ -22,16 +22,19 @@ public struct SynthConfiguration: Sendable, Equatable {
     /// Seed of the generative piece: the same seed and parameter trajectory give the same samples.
     public var seed: UInt64
     public var layers: Layers
+    /// The instrumentation (`Palette`).
+    public var palette: Palette
     /// Length of every parameter ramp (AudioKit `ParameterRamper`), a whole number of control blocks.
     /// A caller that sets targets for the end of each chunk of this many frames gets an exactly
     /// piecewise-linear trajectory.
     public var parameterRampFrames: Int
 
-    public init(sampleRate: Int = 48_000, seed: UInt64 = 1, layers: Layers = .all) {
+    public init(sampleRate: Int = 48_000, seed: UInt64 = 1, layers: Layers = .all, palette: Palette = .default) {
         precondition(sampleRate % 10 == 0 && (8_000...192_000).contains(sampleRate), "unsupported sample rate")
         self.sampleRate = sampleRate
         self.seed = seed
         self.layers = layers
+        self.palette = palette
         // About 50 ms, rounded to whole control blocks so ramps start and end on block edges.
         let blocks = max(1, Int((Double(sampleRate) * 0.05 / Double(Renderer.controlBlockFrames)).rounded()))
         parameterRampFrames = blocks * Renderer.controlBlockFrames

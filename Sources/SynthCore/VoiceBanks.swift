@@ -265,17 +265,26 @@ struct PulseAndBassBank: Sendable {
     private var nextPulse = 0
     private var currentBass = 6
 
-    mutating func strike(note: Int, accent: Float, sampleRate: Float, framesLeftInBlock: Int) {
+    /// Strikes the next pulse voice: body, partial and thump as the palette voices them.
+    mutating func strike(
+        note: Int, accent: Float, voicing v: borrowing Palette.Voicing, sampleRate: Float, framesLeftInBlock: Int
+    ) {
         let lane = 3 * nextPulse
         nextPulse ^= 1
         let hertz = frequency(midiNote: Float(note))
         oscillators.setFrequency(lane: lane, hertz: hertz, sampleRate: sampleRate)
-        oscillators.setFrequency(lane: lane + 1, hertz: hertz * 3.93, sampleRate: sampleRate)
-        oscillators.setFrequency(lane: lane + 2, hertz: 58, sampleRate: sampleRate)
+        oscillators.setFrequency(lane: lane + 1, hertz: hertz * v.pulsePartialRatio, sampleRate: sampleRate)
+        oscillators.setFrequency(lane: lane + 2, hertz: v.pulseThumpHertz, sampleRate: sampleRate)
         let attack = Int(0.003 * sampleRate)
-        envelopes.strike(lane: lane, peak: accent * 0.7, attackFrames: attack, decayFrames: 0.32 * sampleRate, framesLeftInBlock: framesLeftInBlock)
-        envelopes.strike(lane: lane + 1, peak: accent * 0.22, attackFrames: attack, decayFrames: 0.045 * sampleRate, framesLeftInBlock: framesLeftInBlock)
-        envelopes.strike(lane: lane + 2, peak: accent * 0.4, attackFrames: attack, decayFrames: 0.11 * sampleRate, framesLeftInBlock: framesLeftInBlock)
+        envelopes.strike(
+            lane: lane, peak: accent * v.pulseBodyLevel, attackFrames: attack,
+            decayFrames: v.pulseBodyDecaySeconds * sampleRate, framesLeftInBlock: framesLeftInBlock)
+        envelopes.strike(
+            lane: lane + 1, peak: accent * v.pulsePartialLevel, attackFrames: attack,
+            decayFrames: v.pulsePartialDecaySeconds * sampleRate, framesLeftInBlock: framesLeftInBlock)
+        envelopes.strike(
+            lane: lane + 2, peak: accent * v.pulseThumpLevel, attackFrames: attack,
+            decayFrames: v.pulseThumpDecaySeconds * sampleRate, framesLeftInBlock: framesLeftInBlock)
     }
 
     /// Fades the sounding bass note out and the next one in (`immediately`: the first chord).
@@ -309,8 +318,10 @@ struct PulseAndBassBank: Sendable {
 /// died away the bank is skipped.
 struct BellBank: Sendable {
     static let voiceCount = 8
-    /// The peak modulation index at full velocity, in radians (0.16 turns: bright but not metallic).
-    static var peakIndexRadians: Float { 0.16 * 2 * Float.pi }
+    /// The default palette's peak modulation index at full velocity, in turns (0.16: bright but not
+    /// metallic). Palettes go up to 0.25 turns (1.57 rad), where the series in `next()` still err by
+    /// under 2e-4.
+    static let defaultIndexTurns: Float = 0.16
 
     /// The carrier as a unit phasor per lane, advanced each frame by the rotation (cos ω, sin ω).
     private var carrierSin = SIMD8<Float>.zero
@@ -334,20 +345,23 @@ struct BellBank: Sendable {
         return quietest
     }
 
-    mutating func strike(voice: Int, note: Int, velocity: Float, pan: Float, sampleRate: Float, framesLeftInBlock: Int) {
+    mutating func strike(
+        voice: Int, note: Int, velocity: Float, pan: Float, voicing v: borrowing Palette.Voicing, sampleRate: Float,
+        framesLeftInBlock: Int
+    ) {
         let hertz = frequency(midiNote: Float(note))
         // Retuning only changes the rotation, so the carrier's phase runs on unbroken.
         let turns = hertz / sampleRate
         rotationSin[voice] = FastMath.sinTurns(turns)
         rotationCos[voice] = FastMath.sinTurns(turns + 0.25)
-        modulator.setFrequency(lane: voice, hertz: hertz, sampleRate: sampleRate)
-        let attack = Int(0.008 * sampleRate)
+        modulator.setFrequency(lane: voice, hertz: hertz * v.melodyRatio, sampleRate: sampleRate)
+        let attack = Int(v.melodyAttackSeconds * sampleRate)
         envelope.strike(
-            lane: voice, peak: velocity, attackFrames: attack, decayFrames: 1.3 * sampleRate,
+            lane: voice, peak: velocity, attackFrames: attack, decayFrames: v.melodyDecaySeconds * sampleRate,
             framesLeftInBlock: framesLeftInBlock)
         index.strike(
-            lane: voice, peak: Self.peakIndexRadians * velocity, attackFrames: attack, decayFrames: 0.35 * sampleRate,
-            framesLeftInBlock: framesLeftInBlock)
+            lane: voice, peak: v.melodyIndexTurns * 2 * Float.pi * velocity, attackFrames: attack,
+            decayFrames: v.melodyIndexDecaySeconds * sampleRate, framesLeftInBlock: framesLeftInBlock)
         pans[voice] = pan
         isSilent = false
     }
@@ -369,7 +383,8 @@ struct BellBank: Sendable {
     mutating func next() -> (left: Float, right: Float) {
         if isSilent { return (0, 0) }
         let amplitude = envelope.next()
-        // |m| ≤ 1.01 rad: sin to m⁷ and cos to m⁸ err by under 3e-6 (the next terms, m⁹/9! and m¹⁰/10!).
+        // |m| ≤ 1.01 rad (the default palette): sin to m⁷ and cos to m⁸ err by under 3e-6 (the next
+    // terms, m⁹/9! and m¹⁰/10!); at 1.57 rad, the largest a palette uses, by under 2e-4.
         let m = index.next() * modulator.next()
         let m2 = m * m
         let s3: Float = -1.0 / 6, s5: Float = 1.0 / 120, s7: Float = -1.0 / 5040

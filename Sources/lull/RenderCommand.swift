@@ -19,10 +19,16 @@ struct RenderCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Length of the piece in minutes.")
-    var minutes: Double
+    var minutes: Double?
 
     @Option(help: "FILE.wav, or alsa:DEVICE (e.g. alsa:default, alsa:hw:0,0).")
-    var out: String
+    var out: String?
+
+    @Option(help: "The instrumentation: \(Palette.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var palette: Palette = .default
+
+    @Flag(name: .customLong("list-palettes"), help: "Names the palettes, one line each, and renders nothing.")
+    var listPalettes = false
 
     @Option(parsing: .unconditional, help: "Tempo in BPM, A or A:B.")
     var tempo: LinearTrajectory = LinearTrajectory.constant(60)
@@ -48,6 +54,9 @@ struct RenderCommand: AsyncParsableCommand {
     var sampleRate: Int = 48_000
 
     func validate() throws {
+        if listPalettes { return }
+        guard let minutes else { throw ValidationError("Missing expected argument '--minutes <minutes>'") }
+        guard let out else { throw ValidationError("Missing expected argument '--out <out>'") }
         guard minutes > 0, minutes <= 24 * 60 else { throw ValidationError("--minutes must be in 0 ... 1440") }
         guard sampleRate % 10 == 0, (8_000...192_000).contains(sampleRate) else {
             throw ValidationError("--sample-rate must be a multiple of 10 in 8000 ... 192000")
@@ -68,11 +77,19 @@ struct RenderCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if listPalettes {
+            let width = Palette.allCases.map(\.rawValue.count).max() ?? 0
+            for palette in Palette.allCases {
+                print(palette.rawValue.padding(toLength: width + 2, withPad: " ", startingAt: 0) + palette.summary)
+            }
+            return
+        }
+        guard let minutes, let out else { return }  // validate() requires both
         let totalFrames = Int((minutes * 60 * Double(sampleRate)).rounded())
         let store = ParameterStore(
             tempoBPM: tempo.start, loudnessLUFS: loudness.start, swellBreathsPerMinute: breath.start, swellDepthLU: swell,
             tension: tension.start)
-        let synth = SynthConfiguration(sampleRate: sampleRate, seed: seed)
+        let synth = SynthConfiguration(sampleRate: sampleRate, seed: seed, palette: palette)
         let measured: (integratedLUFS: Double, truePeakDBTP: Double)
         if out.hasPrefix("alsa:") {
             measured = try playLive(device: String(out.dropFirst(5)), synth: synth, store: store, totalFrames: totalFrames)

@@ -9,6 +9,7 @@ import HRVCore
 import ListenerModel
 import Session
 import SessionStore
+import SynthCore
 
 /// `lull session`: a guided relaxation, from activation to calm.
 struct SessionCommand: AsyncParsableCommand {
@@ -38,6 +39,13 @@ struct SessionCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not record this session in the session journal.")
     var noRecord = false
+
+    @Option(
+        help: """
+            The instrumentation (\(Palette.allCases.map(\.rawValue).joined(separator: ", "))); default: the \
+            client's last choice, else \(Palette.default.rawValue).
+            """)
+    var palette: Palette?
 
     @Option(help: "Lead the breath to this pace (4-7 /min) instead of the client's assessed one or 6.")
     var resonance: Double?
@@ -79,16 +87,19 @@ struct SessionCommand: AsyncParsableCommand {
         defer { _ = signals }
         // The journal opens first: a session that cannot be recorded says so before any music starts.
         let guide = try guideTarget()
-        let tensionReference = try SessionLaunch.tensionReference(
-            client: common.client.flatMap(ClientName.validated),
-            journalPath: db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment))
-        let recorder = try noRecord ? nil : startRecording(plan, guide: guide)
+        let journalPath = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment)
+        let client = common.client.flatMap(ClientName.validated)
+        let tensionReference = try SessionLaunch.tensionReference(client: client, journalPath: journalPath)
+        let palette = try SessionLaunch.palette(chosen: self.palette, client: client, journalPath: journalPath)
+        let recorder = try noRecord ? nil : startRecording(plan, guide: guide, palette: palette)
         do {
             var settings = SessionSettings(plan: plan, seed: common.seed)
             settings.artifactProbability = artifacts / 100
             settings.tensionReference = tensionReference
+            settings.palette = palette
             settings.guidance.resonanceBreathsPerMinute = guide.breathsPerMinute
-            let output = SessionOutput(json: json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
+            var output = SessionOutput(json: json, plannedSeconds: plan.plannedSeconds, paced: plan.paced)
+            output.palette = palette.rawValue
             var runner = try SessionRunner(settings: settings, output: output, recorder: recorder)
             let (summary, audio) = try await runner.run(stop: stop)
             // The target is named when it is not the default, so a default session's lines stay as they were.
@@ -107,19 +118,19 @@ struct SessionCommand: AsyncParsableCommand {
     }
 
     /// Opens the journal and creates this session's row; any failure is one line naming the file.
-    private func startRecording(_ plan: SessionPlan, guide: GuideTarget) throws -> SessionRecorder {
+    private func startRecording(_ plan: SessionPlan, guide: GuideTarget, palette: Palette) throws -> SessionRecorder {
         guard let path = db ?? SessionDatabase.defaultPath(environment: ProcessInfo.processInfo.environment) else {
             throw CommandFailure(
                 "no HOME, STATE_DIRECTORY or XDG_STATE_HOME for the session journal; use --db PATH or --no-record")
         }
         return try SessionLaunch.startRecording(
             path: path, client: common.client.flatMap(ClientName.validated), source: common.source, plan: plan,
-            settings: settingsJSON(plan, guide: guide)
+            settings: settingsJSON(plan, guide: guide, palette: palette)
         ).recorder
     }
 
     /// The choices that shape the session, as JSON text for the journal's `settings` column.
-    func settingsJSON(_ plan: SessionPlan, guide: GuideTarget? = nil) -> String {
+    func settingsJSON(_ plan: SessionPlan, guide: GuideTarget? = nil, palette: Palette = .default) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("source", common.source)
@@ -130,6 +141,7 @@ struct SessionCommand: AsyncParsableCommand {
         w.field("audio", common.audio ?? (common.fast ? "none" : "default"))
         w.field("fast", common.fast)
         w.field("paced", plan.paced)
+        w.field("palette", palette.rawValue)
         if let guide { SessionRecordJSON.guideFields(&w, guide) }
         w.endObject()
         return w.text

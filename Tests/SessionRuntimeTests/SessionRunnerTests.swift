@@ -34,7 +34,8 @@ import Testing
         let clock = VirtualSessionClock()
         let started = ContinuousClock.now
         let (pacedSummary, _) = try await paced.run(stop: StopRequest(), clock: clock)
-        #expect(ContinuousClock.now - started < .seconds(60))
+        // Well under the 20 minutes a real clock would take, however loaded the machine.
+        #expect(ContinuousClock.now - started < .seconds(600))
         #expect(clock.seconds >= 1_199, "the clock followed the beats to the plan's end")
 
         var unpaced = try SessionRunner(

@@ -377,6 +377,12 @@ kiosk:
                          " function (b) { return Number(b.dataset.minutes); })")
         status = json_get(self.port, "/api/status")
         check(durations == status["durations_min"], f"durations {durations} are not the daemon's {status['durations_min']}")
+        palettes = b.js("return Array.prototype.map.call(document.querySelectorAll('#palettes button'),"
+                        " function (b) { return b.dataset.palette; })")
+        check(len(palettes) >= 4 and palettes == [p["name"] for p in status["palettes"]],
+              f"palettes {palettes} are not the daemon's {status['palettes']}")
+        check(self.pressed_palette() == status["palette_default"],
+              f"{self.pressed_palette()!r} is preselected, not the default {status['palette_default']!r}")
         for element_id in ["start-button", "client"]:
             check(b.by_id(element_id).is_displayed(), f"#{element_id} is not shown")
         # A touch target of at least 48 CSS px (WCAG 2.2 §2.5.8 asks 24; a couch asks more) at the smaller size.
@@ -384,17 +390,23 @@ kiosk:
         smallest = b.js("return Math.min.apply(null, Array.prototype.map.call("
                         "document.querySelectorAll('#start button'), function (e) {"
                         " var r = e.getBoundingClientRect(); return Math.min(r.width, r.height); }))")
-        overflow = b.js("var r = document.getElementById('start-button').getBoundingClientRect();"
-                        " return r.bottom > window.innerHeight || r.right > window.innerWidth;")
+        overflow = b.js("return ['start-button', 'assess-button', 'palettes'].some(function (id) {"
+                        " var r = document.getElementById(id).getBoundingClientRect();"
+                        " return r.bottom > window.innerHeight || r.right > window.innerWidth; });")
         b.size(*SIZES[0])
         self.figures["smallest start-screen touch target at 800x480"] = f"{smallest:.0f} CSS px"
+        b.shots(self.args.shots, "start")  # before the checks, so a failure has its picture
         check(smallest >= 48, f"a start-screen button is only {smallest:.0f} px at 800x480")
-        check(not overflow, "Start does not fit on an 800x480 screen")
-        b.shots(self.args.shots, "start")
+        check(not overflow, "the start screen does not fit on an 800x480 screen")
+
+    def pressed_palette(self):
+        return self.browser.js("var p = document.querySelector('#palettes button[aria-pressed=\"true\"]');"
+                               " return p ? p.dataset.palette : null;")
 
     def start_session(self):
         b = self.browser
         b.driver.find_element(By.CSS_SELECTOR, '#durations button[data-minutes="10"]').click()
+        b.driver.find_element(By.CSS_SELECTOR, '#palettes button[data-palette="piano"]').click()
         b.by_id("client").send_keys(CLIENT_CODE)
         b.by_id("start-button").click()
         status = wait_for("GET /api/status to say running, with the session's journal id",
@@ -403,6 +415,7 @@ kiosk:
         check(session["minutes"] == 10, f"the session runs {session['minutes']} minutes, not the 10 chosen")
         check(session.get("client") == CLIENT_CODE, f"the session's client is {session.get('client')!r}")
         check(session["phase"] == "match", f"a new session is in phase {session['phase']!r}, not match")
+        check(session.get("palette") == "piano", f"the session plays palette {session.get('palette')!r}, not the piano chosen")
         self.session_id = session.get("id")
         wait_for("the page to show the session screen", lambda: b.js("return document.body.dataset.screen") == "session", 10)
         check(b.js("return document.getElementById('client').value") == "", "the client code stays in the field")
@@ -529,6 +542,7 @@ kiosk:
         check(CLIENT_CODE in row.text, f"the row does not name the client: {row.text!r}")
         status, report, _ = http_get(self.port, f"/api/sessions/{wanted}/report", {"X-Lull-Therapist-Code": THERAPIST_CODE})
         check(status == 200, f"GET /api/sessions/{wanted}/report with the code answered {status}: {report[:200]!r}")
+        check(b"music: piano" in report, "the report does not name the session's palette")
         row.find_element(By.CSS_SELECTOR, "button.report").click()
         wait_for("the report", lambda: b.js("return document.body.dataset.view") == "report", 15)
         srcdoc = b.js("return document.getElementById('report-frame').srcdoc")
@@ -558,7 +572,11 @@ kiosk:
                  and b.js("return document.body.dataset.screen") == "start", 15)
         wait_for("'Find my breathing pace' on the start screen", lambda: b.by_id("assess-button").is_displayed(), 5)
         check(b.text("assess-button") == "Find my breathing pace", f"the button says {b.text('assess-button')!r}")
+        check(self.pressed_palette() == json_get(self.port, "/api/status")["palette_default"],
+              "the start screen does not return to the default palette")
         b.by_id("client").send_keys(CLIENT_CODE)
+        # The client chose the piano last time: their code brings it back (GET /api/palette).
+        wait_for("the client's last palette to be preselected", lambda: self.pressed_palette() == "piano", 10)
         b.by_id("assess-button").click()
         status = wait_for("GET /api/status to say running, with the session's journal id",
                           lambda: running_with_id(json_get(self.port, "/api/status")), 15)

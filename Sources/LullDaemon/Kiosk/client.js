@@ -29,6 +29,11 @@
     sessionId: null,
     minutes: null,
     durationsKey: '',
+    palette: null,          // the palette Start sends
+    paletteDefault: null,   // session.palette: preselected for a client with no earlier choice
+    paletteChosen: false,   // touched by hand since the start screen showed: not overridden
+    palettesKey: '',
+    paletteLookup: null,
     startPendingUntil: 0,
     summaryTimer: null,
     stopTimer: null,
@@ -50,6 +55,8 @@
     if (name === 'session') { keepAwake(); } else { letSleep(); }
     if (name === 'start') {
       clientInput.value = '';
+      ui.paletteChosen = false;
+      selectPalette(ui.paletteDefault);
       ui.sessionId = null;
       anchor = null;
     }
@@ -114,6 +121,53 @@
     });
   }
 
+  // The music: one button per palette, the configured default preselected; a client's code, once
+  // typed, preselects their last choice (GET /api/palette) unless a palette was touched by hand.
+  function renderPalettes(list, defaultName) {
+    var names = list.filter(function (p) { return p && typeof p.name === 'string'; });
+    var key = names.map(function (p) { return p.name; }).join(',') + '/' + defaultName;
+    if (key === ui.palettesKey || names.length === 0) { return; }
+    ui.palettesKey = key;
+    ui.paletteDefault = defaultName;
+    var box = $('palettes');
+    box.textContent = '';
+    names.forEach(function (p) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = p.title || p.name;
+      b.title = p.summary || '';
+      b.dataset.palette = p.name;
+      b.addEventListener('click', function () {
+        ui.paletteChosen = true;
+        selectPalette(p.name);
+      });
+      box.appendChild(b);
+    });
+    selectPalette(ui.palette && names.some(function (p) { return p.name === ui.palette; }) ? ui.palette : defaultName);
+  }
+
+  function selectPalette(name) {
+    if (!name) { return; }
+    ui.palette = name;
+    Array.prototype.forEach.call($('palettes').children, function (c) {
+      c.setAttribute('aria-pressed', String(c.dataset.palette === name));
+    });
+  }
+
+  clientInput.addEventListener('input', function () {
+    clearTimeout(ui.paletteLookup);
+    var code = clientInput.value.trim();
+    ui.paletteLookup = setTimeout(function () {
+      if (ui.paletteChosen) { return; }
+      if (!code) { selectPalette(ui.paletteDefault); return; }
+      call('GET', '/api/palette?client=' + encodeURIComponent(code)).then(function (r) {
+        if (r.status === 200 && r.data && !ui.paletteChosen && clientInput.value.trim() === code) {
+          selectPalette(r.data.palette);
+        }
+      }, function () {});
+    }, 350);
+  });
+
   function showStartError(text) {
     var el = $('start-error');
     el.textContent = text;
@@ -129,6 +183,7 @@
     if (ui.minutes != null) { request.minutes = ui.minutes; }
     var code = clientInput.value.trim();
     if (code) { request.client = code; }
+    if (ui.palette) { request.palette = ui.palette; }
     call('POST', '/api/start', request).then(function (r) {
       if (r.status === 202) {
         ui.startPendingUntil = Date.now() + REQUEST_TIMEOUT_MS;
@@ -338,6 +393,7 @@
     body.dataset.state = String(st.state);
     showStrap(st.strap, st.audio);
     if (Array.isArray(st.durations_min)) { renderDurations(st.durations_min); }
+    if (Array.isArray(st.palettes)) { renderPalettes(st.palettes, st.palette_default); }
     if (st.state === 'running' || st.state === 'ending') {
       var session = st.session || {};
       if (ui.screen !== 'summary' || ui.sessionId !== session.id) { enterSession(session.id); }
