@@ -12,6 +12,9 @@
 # failure; skips (exit 0) only where QEMU cannot run.
 #
 # Usage: scripts/ble-vm-test.sh [le4|dual5 ...]      LULL=path/to/lull (default .build-tests/release/lull)
+#   LULL_CHECKS=a,b (see wanted() in guest.sh; default all), LULL_VM_KEEP_LOG=PREFIX (the console
+#   log of each mode is copied to PREFIX.MODE), LULL_VM_TRACE=1 (btmon records the HCI traffic; with
+#   LULL_VM_KEEP_LOG, it and the guest's logs are unpacked into PREFIX.MODE.trace/).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lull=$(realpath -m "${LULL:-$root/.build-tests/release/lull}")
@@ -63,6 +66,9 @@ for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
     [ -e /modules/$m.ko ] && insmod /modules/$m.ko
 done
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose hostroot /newroot || { echo "ble-vm: cannot mount the host root"; poweroff -f; }
+# The host's /tmp stays readable at /mnt (LULL=/tmp/... is translated to it below) before the
+# guest's own tmpfs covers /tmp.
+mount -o bind /newroot/tmp /newroot/mnt 2>/dev/null
 for d in tmp run var/lib/bluetooth var/tmp root; do mount -t tmpfs tmpfs /newroot/$d; done
 mount --move /proc /newroot/proc
 mount --move /sys /newroot/sys
@@ -77,6 +83,10 @@ chmod +x "$initramfs/init"
 accel=(-accel tcg)
 [ "${LULL_VM_KVM:-0}" = 1 ] && accel=(-accel kvm)
 
+# The guest's /tmp is a tmpfs of its own, so a lull under the host's /tmp is run from /mnt there.
+guest_lull=$lull
+case "$lull" in /tmp/*) guest_lull=/mnt/${lull#/tmp/} ;; esac
+
 status=0
 for mode in "${modes[@]}"; do
     log=$work/$mode.log
@@ -84,7 +94,7 @@ for mode in "${modes[@]}"; do
     started=$(date +%s)
     timeout 900 qemu-system-x86_64 "${accel[@]}" -machine q35 -m 1536 -smp 2 -nographic -no-reboot \
         -kernel "$kernel" -initrd "$work/initramfs.gz" \
-        -append "console=ttyS0 quiet loglevel=3 panic=-1 LULL_ROOT=$root LULL=$lull LULL_MODE=$mode LULL_CHECKS=${LULL_CHECKS:-all}" \
+        -append "console=ttyS0 quiet loglevel=3 panic=-1 LULL_ROOT=$root LULL=$guest_lull LULL_MODE=$mode LULL_CHECKS=${LULL_CHECKS:-all} LULL_VM_TRACE=${LULL_VM_TRACE:-0}" \
         -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap \
         -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot </dev/null >"$log" 2>&1 || true
     tr -d '\r' <"$log" | grep -E '^(PASS|FAIL|SKIP|INFO) ' | sed "s/^/[$mode] /" || true
@@ -94,7 +104,14 @@ for mode in "${modes[@]}"; do
         status=1
     fi
     grep -q '^FAIL ' <(tr -d '\r' <"$log") && status=1
-    [ -n "${LULL_VM_KEEP_LOG:-}" ] && cp "$log" "$LULL_VM_KEEP_LOG.$mode"
+    if [ -n "${LULL_VM_KEEP_LOG:-}" ]; then
+        cp "$log" "$LULL_VM_KEEP_LOG.$mode"
+        if [ "${LULL_VM_TRACE:-0}" = 1 ]; then
+            mkdir -p "$LULL_VM_KEEP_LOG.$mode.trace"
+            tr -d '\r' <"$log" | sed -n '/^ble-vm: trace begins/,/^ble-vm: trace ends/p' | sed '1d;$d' |
+                base64 -d 2>/dev/null | tar xzf - -C "$LULL_VM_KEEP_LOG.$mode.trace" 2>/dev/null || true
+        fi
+    fi
     echo "ble-vm-test: $mode took $(($(date +%s) - started)) s"
 done
 exit $status

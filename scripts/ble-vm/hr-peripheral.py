@@ -12,7 +12,10 @@ flags 0x10 (uint8 heart rate, RR present; HRS 1.0 §3.1.1.1). Like Lull's emulat
 only while a client is subscribed, and appends each value it hands to bluetoothd to --log, so the
 test can demand every one of them, in order. SIGUSR1 disconnects every connected central (a strap
 dropping its link); SIGUSR2 pauses or resumes the playback (a strap that keeps the link but stops
-sending). It re-registers when bluetoothd restarts.
+sending). SIGHUP marks a drop in --log without causing one: the test sends it just before a fault
+outside the strap's own doing (an adapter switched off, bluetoothd restarted) takes the link away.
+It re-registers when bluetoothd restarts, and advertises anew whenever its adapter is switched
+back on (a strap switched off and on again).
 """
 import argparse
 import signal
@@ -144,22 +147,42 @@ def main():
     serial = Characteristic(bus, information, 0, "00002a25-0000-1000-8000-00805f9b34fb", ["read"], arguments.serial.encode())
     application = Application(bus, [heart_rate, measurement, information, serial])
     advertisement = Advertisement(bus, arguments.name)
-    state = {"index": 0, "paused": False, "dropped": False, "subscriptions": 0}
+    state = {"index": 0, "paused": False, "dropped": False, "subscriptions": 0, "application": False}
     sent_log = open(arguments.log, "a", buffering=1)
 
+    def advertise(*_):
+        dbus.Interface(bus.get_object(BLUEZ, adapter_path), "org.bluez.LEAdvertisingManager1").RegisterAdvertisement(
+            advertisement.path, {}, reply_handler=lambda: log("advertising"), error_handler=lambda e: log(f"advertisement: {e}"))
+
     def register():
+        def registered():
+            # Advertised only once the GATT database holds the Heart Rate service: a central that
+            # connects in between would find none, which no real strap ever shows.
+            state["application"] = True
+            log("application registered")
+            advertise()
+
+        state["application"] = False
         adapter = bus.get_object(BLUEZ, adapter_path)
         dbus.Interface(adapter, PROPERTIES).Set("org.bluez.Adapter1", "Powered", dbus.Boolean(True))
         dbus.Interface(adapter, "org.bluez.GattManager1").RegisterApplication(
-            BASE, {},
-            reply_handler=lambda: log("application registered"), error_handler=lambda e: log(f"application: {e}"))
-        dbus.Interface(adapter, "org.bluez.LEAdvertisingManager1").RegisterAdvertisement(
-            advertisement.path, {},
-            reply_handler=lambda: log("advertising"), error_handler=lambda e: log(f"advertisement: {e}"))
+            BASE, {}, reply_handler=registered, error_handler=lambda e: log(f"application: {e}"))
+
+    def adapter_changed(interface, changed, invalidated):
+        # Switched back on: a strap advertises again once it has power. BlueZ may still hold the
+        # advertisement while the kernel's instance is gone (cleared before the power-off), so it
+        # is withdrawn and registered anew rather than trusted.
+        if interface == "org.bluez.Adapter1" and changed.get("Powered") and state["application"]:
+            log("adapter powered: advertising again")
+            manager = dbus.Interface(bus.get_object(BLUEZ, adapter_path), "org.bluez.LEAdvertisingManager1")
+            manager.UnregisterAdvertisement(advertisement.path, reply_handler=advertise, error_handler=advertise)
+
+    bus.add_signal_receiver(adapter_changed, "PropertiesChanged", PROPERTIES, BLUEZ, adapter_path)
 
     def bluez_owner_changed(name, old, new):
         if name == BLUEZ and new:
             measurement.notifying = False
+            state["application"] = False
             log("bluetoothd (re)started: registering")
             GLib.timeout_add(500, lambda: (register(), False)[1])
 
@@ -178,6 +201,14 @@ def main():
             state["index"] += 1
             if state["index"] == arguments.count:
                 log("played every value")
+        return True
+
+    def mark_drop():
+        # Marked before the fault, so every value handed over from here until the central
+        # subscribes again counts as one that may go with the link, as for disconnect_all.
+        sent_log.write("# drop\n")
+        state["dropped"] = True
+        log("drop marked")
         return True
 
     def disconnect_all():
@@ -202,6 +233,7 @@ def main():
 
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, disconnect_all)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR2, toggle_pause)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGHUP, mark_drop)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, lambda: (loop.quit(), False)[1])
     GLib.timeout_add(int(arguments.interval * 1000), tick)
     register()
